@@ -1,0 +1,5 @@
+"""Allow ``python -m safezone``."""
+
+from safezone.cli import main
+
+main()

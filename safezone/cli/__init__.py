@@ -1,0 +1,34 @@
+"""The ``safezone`` command line. Exit codes: 0 ok, 1 user error (clear message), 2 usage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from safezone.cli.core_cmds import init_cmd, run_cmd
+from safezone.cli.context import CliContext
+
+
+@click.group(help="safezone — 社区安全教育互动终端与活动管理 / safety-education kiosk and admin.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Settings file (TOML). Default: $SAFEZONE_CONFIG or ./safezone.toml if present.",
+)
+@click.version_option(package_name="safezone")
+@click.pass_context
+def cli(ctx: click.Context, config_file: Path | None) -> None:
+    """Root group: stores the settings file choice; settings load lazily per command."""
+    ctx.obj = CliContext(config_file=config_file)
+
+
+cli.add_command(init_cmd)
+cli.add_command(run_cmd)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="safezone")

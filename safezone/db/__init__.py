@@ -1,0 +1,6 @@
+"""Database layer: engine factory, declarative base, migrations."""
+
+from safezone.db.base import Base, new_uuid, utcnow
+from safezone.db.engine import make_engine, make_session_factory, session_scope
+
+__all__ = ["Base", "new_uuid", "utcnow", "make_engine", "make_session_factory", "session_scope"]

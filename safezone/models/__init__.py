@@ -1,0 +1,31 @@
+"""All models, importable from one place (and registered on ``Base.metadata``)."""
+
+from safezone.models.audit import AuditEntry
+from safezone.models.cards import Card, CardStatus
+from safezone.models.community import AgeGroup, Building, Household, Plot, Resident, Site
+from safezone.models.kiosks import Kiosk
+from safezone.models.play import Answer, PlayMode, PlaySession
+from safezone.models.points import BadgeAward, PointsEntry, PointsReason
+from safezone.models.roadshows import (
+    CheckIn,
+    CheckInMethod,
+    Registration,
+    RegistrationStatus,
+    RoadshowEvent,
+    RoadshowStatus,
+)
+from safezone.models.rollups import (
+    GUEST_BUILDING,
+    DailyQuestionRollup,
+    DailyTopicRollup,
+    ResidentActivity,
+)
+from safezone.models.staff import Role, StaffUser
+
+__all__ = [
+    "AgeGroup", "Answer", "AuditEntry", "BadgeAward", "Building", "Card", "CardStatus", "CheckIn",
+    "CheckInMethod", "DailyQuestionRollup", "DailyTopicRollup", "GUEST_BUILDING", "Household",
+    "Kiosk", "PlayMode", "PlaySession", "Plot", "PointsEntry", "PointsReason", "Registration",
+    "RegistrationStatus", "Resident", "ResidentActivity", "RoadshowEvent", "RoadshowStatus",
+    "Role", "Site", "StaffUser",
+]
