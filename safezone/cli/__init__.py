@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from safezone.cli.core_cmds import init_cmd, run_cmd
+from safezone.cli.content_cmd import content
 from safezone.cli.context import CliContext
 
 
@@ -27,6 +28,7 @@ def cli(ctx: click.Context, config_file: Path | None) -> None:
 
 cli.add_command(init_cmd)
 cli.add_command(run_cmd)
+cli.add_command(content)
 
 
 def main() -> None:
