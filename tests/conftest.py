@@ -61,29 +61,35 @@ def session(database: Database) -> Iterator[Session]:
 
 
 def _worker_pg_url() -> str:
+    # One database per test run and worker: parallel runs (several engineers, CI) never collide.
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    return make_url(PG_URL).set(database=f"safezone_test_{worker}").render_as_string(
-        hide_password=False
-    )
+    name = f"safezone_test_{run}_{worker}"
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
-def pg_server_url() -> str:
-    """URL of this worker's own PostgreSQL database; skips when no server answers."""
+def pg_server_url() -> Iterator[str]:
+    """URL of this worker's own PostgreSQL database; skips when no server answers.
+
+    The database is dropped again when the worker's session ends.
+    """
+    url = _worker_pg_url()
+    name = make_url(url).database
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            name = make_url(_worker_pg_url()).database
-            exists = conn.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-            ).scalar()
-            if not exists:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # any connection failure means "no server here"
+        admin.dispose()
         pytest.skip(f"PostgreSQL not available at {PG_URL}: {exc.__class__.__name__}")
+    yield url
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
-    return _worker_pg_url()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from safezone.cli.core_cmds import init_cmd, run_cmd
+from safezone.cli.community_cmd import COMMANDS as COMMUNITY_COMMANDS
 from safezone.cli.content_cmd import content
 from safezone.cli.context import CliContext
 
@@ -29,6 +30,8 @@ def cli(ctx: click.Context, config_file: Path | None) -> None:
 cli.add_command(init_cmd)
 cli.add_command(run_cmd)
 cli.add_command(content)
+for _command in COMMUNITY_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:
