@@ -7,9 +7,11 @@ from pathlib import Path
 import click
 
 from safezone.cli.core_cmds import init_cmd, run_cmd
+from safezone.cli.cards_cmd import cards
 from safezone.cli.community_cmd import COMMANDS as COMMUNITY_COMMANDS
 from safezone.cli.content_cmd import content
 from safezone.cli.context import CliContext
+from safezone.cli.kiosk_cmd import kiosk_cmd
 
 
 @click.group(help="safezone — 社区安全教育互动终端与活动管理 / safety-education kiosk and admin.")
@@ -30,6 +32,8 @@ def cli(ctx: click.Context, config_file: Path | None) -> None:
 cli.add_command(init_cmd)
 cli.add_command(run_cmd)
 cli.add_command(content)
+cli.add_command(cards)
+cli.add_command(kiosk_cmd)
 for _command in COMMUNITY_COMMANDS:
     cli.add_command(_command)
 

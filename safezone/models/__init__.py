@@ -21,11 +21,12 @@ from safezone.models.rollups import (
     ResidentActivity,
 )
 from safezone.models.staff import Role, StaffUser
+from safezone.models.store import Redemption, StoreItem
 
 __all__ = [
     "AgeGroup", "Answer", "AuditEntry", "BadgeAward", "Building", "Card", "CardStatus", "CheckIn",
     "CheckInMethod", "DailyQuestionRollup", "DailyTopicRollup", "GUEST_BUILDING", "Household",
     "Kiosk", "PlayMode", "PlaySession", "Plot", "PointsEntry", "PointsReason", "Registration",
     "RegistrationStatus", "Resident", "ResidentActivity", "RoadshowEvent", "RoadshowStatus",
-    "Role", "Site", "StaffUser",
+    "Redemption", "Role", "Site", "StaffUser", "StoreItem",
 ]

@@ -1,0 +1,1 @@
+"""The quiz game type: questions from the content banks, answers shuffled, feedback each step."""

@@ -1,0 +1,292 @@
+"""The kiosk's one door to the core: a thin adapter over the safezone services.
+
+Scenes talk to a :class:`Backend` and get plain frozen dataclasses back; they never see an ORM
+object or a session. :class:`CoreBackend` opens one database session per finished step and
+commits it (DESIGN.md decision 2: an answer shown as done is already on disk). Database trouble
+becomes :class:`BackendError`, which scenes turn into a friendly message instead of a crash.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from safezone.app_context import Database
+from safezone.content.bundle import ContentBundle
+from safezone.models.play import PlayMode
+
+
+class BackendError(Exception):
+    """The records could not be read or written (database locked, disk full, bad state)."""
+
+
+@dataclass(frozen=True)
+class Player:
+    """A card holder as the kiosk may show them: nickname and building only, never a name."""
+
+    resident_id: int
+    nickname: str
+    building_label: str
+    age_group: str
+    balance: int
+    badges: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IdentifyOutcome:
+    """Result of a scan: ``reason`` is ``ok`` or why the card cannot be used."""
+
+    ok: bool
+    reason: str
+    player: Player | None = None
+
+
+@dataclass(frozen=True)
+class PlayRef:
+    """A started play session."""
+
+    id: uuid.UUID
+    mode: str
+    topic: str
+    resident_id: int | None
+
+
+@dataclass(frozen=True)
+class FinishOutcome:
+    """What finishing a session earned."""
+
+    points_awarded: int
+    balance: int | None
+    new_badges: tuple[str, ...] = ()
+    capped: bool = False
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """One building in the ranking (labels only; no people)."""
+
+    building_id: int
+    label: str
+    points: int
+    players: int
+
+
+@dataclass(frozen=True)
+class RoadshowInfo:
+    """An upcoming roadshow for the attract loop."""
+
+    title: str
+    title_en: str | None
+    place: str
+    starts_at: datetime
+    topics: tuple[str, ...] = field(default_factory=tuple)
+
+
+class Backend(Protocol):
+    """What scenes may ask of the core."""
+
+    def identify(self, raw: str, now: datetime) -> IdentifyOutcome:
+        """Who a scanned code belongs to (never raises for bad codes)."""
+        ...
+
+    def recent_question_ids(self, resident_id: int, now: datetime) -> set[str]:
+        """Questions the resident answered in the last 30 days (to avoid repeats)."""
+        ...
+
+    def start_play(
+        self, *, mode: str, game_type: str, topic: str, now: datetime,
+        resident_id: int | None, language: str, content_id: str | None = None,
+    ) -> PlayRef:
+        """Create and commit a play session."""
+        ...
+
+    def record_answer(
+        self, play: PlayRef, *, question_id: str, topic: str, correct: bool, now: datetime,
+        chosen: list | None, response_ms: int | None,
+    ) -> uuid.UUID:
+        """Write and commit one answer; returns its id."""
+        ...
+
+    def finish_play(self, play: PlayRef, *, score: int, max_score: int, now: datetime) -> FinishOutcome:
+        """Finish the session: score, points, badges; committed."""
+        ...
+
+    def building_ranking(self, limit: int = 6) -> list[RankRow]:
+        """Buildings by points earned."""
+        ...
+
+    def upcoming_roadshows(self, now: datetime, limit: int = 3) -> list[RoadshowInfo]:
+        """Scheduled roadshows not yet over, soonest first."""
+        ...
+
+
+RecordListener = Callable[[str, dict[str, Any]], None]
+
+
+class CoreBackend:
+    """The real backend over an open :class:`~safezone.app_context.Database`.
+
+    ``on_record(kind, details)`` is called after each commit (robot logs list what was written).
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        bundle: ContentBundle,
+        *,
+        kiosk_id: uuid.UUID | None = None,
+        on_record: RecordListener | None = None,
+    ) -> None:
+        self._db = database
+        self._bundle = bundle
+        self._kiosk_id = kiosk_id
+        self.on_record = on_record
+
+    def _notify(self, kind: str, details: dict[str, Any]) -> None:
+        if self.on_record is not None:
+            self.on_record(kind, details)
+
+    def identify(self, raw: str, now: datetime) -> IdentifyOutcome:
+        """Check the card and, when it is good, load the holder's profile."""
+        from safezone.cards.service import identify
+
+        try:
+            with self._db.sessions() as session:
+                check = identify(session, raw)
+                if not check.ok or check.resident is None:
+                    return IdentifyOutcome(ok=False, reason=check.reason)
+                return IdentifyOutcome(ok=True, reason="ok", player=self._player(session, check.resident))
+        except SQLAlchemyError as exc:
+            raise BackendError(f"card lookup failed: {exc.__class__.__name__}") from exc
+
+    def _player(self, session: Any, resident: Any) -> Player:
+        from safezone.services import badges, points
+
+        return Player(
+            resident_id=resident.id,
+            nickname=resident.nickname,
+            building_label=resident.household.building.label,
+            age_group=resident.age_group.value,
+            balance=points.balance(session, resident.id),
+            badges=tuple(badges.awarded_ids(session, resident.id)),
+        )
+
+    def recent_question_ids(self, resident_id: int, now: datetime) -> set[str]:
+        """Questions seen in the last 30 days (empty if the lookup fails: repeats are harmless)."""
+        from safezone.services.ranking import recent_question_ids
+
+        try:
+            with self._db.sessions() as session:
+                return set(recent_question_ids(session, resident_id, now=now))
+        except SQLAlchemyError:
+            return set()
+
+    def start_play(
+        self, *, mode: str, game_type: str, topic: str, now: datetime,
+        resident_id: int | None, language: str, content_id: str | None = None,
+    ) -> PlayRef:
+        """Create the play session row and commit it."""
+        from safezone.services.play import PlayError, start_session
+
+        try:
+            with self._db.sessions() as session:
+                play = start_session(
+                    session, mode=PlayMode(mode), game_type=game_type, topic=topic, now=now,
+                    resident_id=resident_id, kiosk_id=self._kiosk_id, content_id=content_id,
+                    language=language,
+                )
+                session.commit()
+                ref = PlayRef(id=play.id, mode=mode, topic=topic, resident_id=resident_id)
+        except (SQLAlchemyError, PlayError) as exc:
+            raise BackendError(f"could not start the session: {exc}") from exc
+        self._notify("session_started", {"session_id": str(ref.id), "mode": mode, "topic": topic})
+        return ref
+
+    def record_answer(
+        self, play: PlayRef, *, question_id: str, topic: str, correct: bool, now: datetime,
+        chosen: list | None, response_ms: int | None,
+    ) -> uuid.UUID:
+        """Write one answer in its own transaction."""
+        from safezone.models.play import PlaySession
+        from safezone.services.play import PlayError, record_answer
+
+        try:
+            with self._db.sessions() as session:
+                row = session.get(PlaySession, play.id)
+                if row is None:
+                    raise BackendError(f"play session {play.id} is not in the database")
+                answer = record_answer(
+                    session, row, question_id=question_id, topic=topic, correct=correct, now=now,
+                    chosen=chosen, response_ms=response_ms,
+                )
+                session.commit()
+                answer_id = answer.id
+        except (SQLAlchemyError, PlayError) as exc:
+            raise BackendError(f"could not record the answer: {exc}") from exc
+        self._notify("answer", {
+            "answer_id": str(answer_id), "session_id": str(play.id), "question_id": question_id,
+            "correct": correct,
+        })
+        return answer_id
+
+    def finish_play(self, play: PlayRef, *, score: int, max_score: int, now: datetime) -> FinishOutcome:
+        """Finish the session, awarding points and badges, in one transaction."""
+        from safezone.models.play import PlaySession
+        from safezone.services.play import PlayError, finish_session
+
+        try:
+            with self._db.sessions() as session:
+                row = session.get(PlaySession, play.id)
+                if row is None:
+                    raise BackendError(f"play session {play.id} is not in the database")
+                result = finish_session(
+                    session, row, score=score, max_score=max_score, now=now,
+                    badges=list(self._bundle.badges.values()),
+                )
+                session.commit()
+        except (SQLAlchemyError, PlayError) as exc:
+            raise BackendError(f"could not finish the session: {exc}") from exc
+        outcome = FinishOutcome(
+            points_awarded=result.points_awarded, balance=result.balance,
+            new_badges=tuple(result.new_badges), capped=result.capped,
+        )
+        self._notify("session_finished", {
+            "session_id": str(play.id), "score": score, "max_score": max_score,
+            "points": outcome.points_awarded, "capped": outcome.capped,
+        })
+        return outcome
+
+    def building_ranking(self, limit: int = 6) -> list[RankRow]:
+        """The building ranking; empty when it cannot be read (it is decoration, not a record)."""
+        from safezone.services.ranking import building_ranking
+
+        try:
+            with self._db.sessions() as session:
+                rows = building_ranking(session, limit=limit)
+        except SQLAlchemyError:
+            return []
+        return [RankRow(r.building_id, r.label, r.points, r.players) for r in rows]
+
+    def upcoming_roadshows(self, now: datetime, limit: int = 3) -> list[RoadshowInfo]:
+        """Upcoming roadshows; empty when they cannot be read."""
+        from safezone.services.roadshows import upcoming
+
+        try:
+            with self._db.sessions() as session:
+                events = upcoming(session, now, limit=limit)
+                return [
+                    RoadshowInfo(e.title, e.title_en, e.place, e.starts_at, tuple(e.topics or ()))
+                    for e in events
+                ]
+        except SQLAlchemyError:
+            return []
+
+
+def exclude_for(backend: Backend, resident_id: int | None, now: datetime) -> Collection[str]:
+    """Question ids to avoid for this player (none for guests)."""
+    return backend.recent_question_ids(resident_id, now) if resident_id is not None else ()

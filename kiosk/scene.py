@@ -1,0 +1,209 @@
+"""Scenes: one screen each, with an explicit lifecycle driven by the app.
+
+``enter()`` when it becomes the top scene, ``exit()`` when it leaves; ``process_action`` gets
+input actions (never raw pygame events); ``update(dt)`` runs at a fixed step; ``draw`` paints
+the design surface. ``rebuild()`` lays the widgets out again, e.g. after the language or text
+size changed. Every scene carries the language and text-size toggles (the "chrome").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from kiosk import theme
+from kiosk.input import Action, Command, Press, Release, Scan
+from kiosk.widgets import Button, Widget
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+
+#: Height of the top bar holding the community name and the toggles.
+TOP_BAR = 128
+MARGIN = 60
+
+
+class Scene:
+    """Base scene: widget list, focus for keyboard users, chrome, background."""
+
+    #: Name used in logs and robot ``expect:`` steps.
+    name = "scene"
+    #: Whether a card scan here identifies a player (else it is ignored).
+    accepts_scan = False
+    #: Whether the idle warning may appear over this scene.
+    idle_watch = True
+    #: Overlays let the scene below show through.
+    opaque = True
+    #: Whether to draw the language/text-size toggles.
+    chrome = True
+
+    def __init__(self, app: KioskApp) -> None:
+        self.app = app
+        self.ui = app.ui
+        self.widgets: list[Widget] = []
+        self._focus: int | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def enter(self) -> None:
+        """Called when the scene becomes active: lay it out."""
+        self.rebuild()
+
+    def exit(self) -> None:
+        """Called when the scene is replaced or popped."""
+
+    def rebuild(self) -> None:
+        """Create the widgets for the current language and text size."""
+        focused_id = self._focused_widget().id if self._focused_widget() else None
+        self.widgets = []
+        self.build()
+        if self.chrome:
+            self._add_chrome()
+        self._focus = None
+        if focused_id is not None:
+            for index, widget in enumerate(self._focusables()):
+                if widget.id == focused_id:
+                    self._set_focus(index)
+
+    def build(self) -> None:
+        """Subclasses add their widgets here."""
+
+    def add(self, widget: Widget) -> Widget:
+        """Add a widget (drawn in order, hit-tested in reverse)."""
+        self.widgets.append(widget)
+        return widget
+
+    # -- input -----------------------------------------------------------------------------
+    def process_action(self, action: Action) -> bool:
+        """Route an action: commands first, then widgets top-down; True if consumed."""
+        if isinstance(action, Scan):
+            return False
+        if isinstance(action, Command):
+            return self._command(action.name)
+        if isinstance(action, Press):
+            self._clear_focus()
+        for widget in reversed(self.widgets):
+            if isinstance(action, (Press, Release)) and widget.handle(action, self.ui):
+                return True
+        if isinstance(action, Press):
+            return self.on_background_press(action.pos)
+        return False
+
+    def on_background_press(self, pos: tuple[float, float]) -> bool:
+        """A press that hit no widget."""
+        return False
+
+    def on_command(self, name: str) -> bool:
+        """Scene-specific keyboard commands (``choose_1``..., ``back``)."""
+        if name == "back":
+            return self.on_back()
+        return False
+
+    def on_back(self) -> bool:
+        """Escape/back key; default: nothing."""
+        return False
+
+    def _command(self, name: str) -> bool:
+        if name == "lang":
+            self.app.toggle_language()
+            return True
+        if name == "textsize":
+            self.app.toggle_text_size()
+            return True
+        if name in ("next", "prev"):
+            self._move_focus(1 if name == "next" else -1)
+            return True
+        if name == "activate":
+            widget = self._focused_widget()
+            if isinstance(widget, Button) and widget.enabled and widget.visible:
+                widget.activate(self.ui)
+                return True
+        return self.on_command(name)
+
+    def _focusables(self) -> list[Widget]:
+        return [w for w in self.widgets if w.focusable and w.visible and getattr(w, "enabled", True)]
+
+    def _focused_widget(self) -> Widget | None:
+        items = self._focusables()
+        if self._focus is None or self._focus >= len(items):
+            return None
+        return items[self._focus]
+
+    def _set_focus(self, index: int | None) -> None:
+        for widget in self.widgets:
+            if isinstance(widget, Button):
+                widget.focused = False
+        self._focus = index
+        focused = self._focused_widget()
+        if isinstance(focused, Button):
+            focused.focused = True
+
+    def _clear_focus(self) -> None:
+        if self._focus is not None:
+            self._set_focus(None)
+
+    def _move_focus(self, step: int) -> None:
+        items = self._focusables()
+        if not items:
+            return
+        start = -1 if step > 0 else 0
+        current = self._focus if self._focus is not None else start
+        self._set_focus((current + step) % len(items))
+
+    # -- time and drawing ------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        """Advance widgets by one fixed step."""
+        for widget in self.widgets:
+            widget.update(dt)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Background, scene content, widgets."""
+        self.draw_background(surface)
+        self.draw_content(surface)
+        for widget in self.widgets:
+            widget.draw(surface, self.ui)
+
+    def draw_background(self, surface: pygame.Surface) -> None:
+        """Warm paper with the top bar."""
+        surface.blit(self.app.background, (0, 0))
+        title = self.ui.text.render(self.app.site_title(), self.ui.types.body, theme.INK, bold=True)
+        surface.blit(title, (MARGIN, (TOP_BAR - title.get_height()) // 2))
+
+    def draw_content(self, surface: pygame.Surface) -> None:
+        """Scene drawing between the background and the widgets."""
+
+    # -- robot support ---------------------------------------------------------------------
+    def find_widget(self, ref: str) -> Widget | None:
+        """A visible widget by id, else by its visible label (exact, then case-insensitive)."""
+        visible = [w for w in self.widgets if w.visible]
+        for widget in visible:
+            if widget.id == ref:
+                return widget
+        for widget in visible:
+            if widget.label_text == ref:
+                return widget
+        folded = ref.casefold()
+        for widget in visible:
+            if widget.label_text is not None and widget.label_text.casefold() == folded:
+                return widget
+        return None
+
+    def _add_chrome(self) -> None:
+        ui = self.ui
+        # The toggles keep one size: they must stay findable, and large text is for the content.
+        width, height, gap, size = 320, 88, 24, theme.NORMAL_TYPE.small
+        right = theme.DESIGN_SIZE[0] - MARGIN
+        lang = Button("lang", pygame.Rect(right - width, 20, width, height), ui.tr("lang.toggle"),
+                      self.app.toggle_language, style="chrome", text_size=size)
+        size_key = "size.toggle.normal" if ui.large else "size.toggle.large"
+        size = Button("textsize", pygame.Rect(right - 2 * width - gap, 20, width, height), ui.tr(size_key),
+                      self.app.toggle_text_size, style="chrome", text_size=size)
+        self.widgets.extend([size, lang])
+
+
+def card(surface: pygame.Surface, rect: pygame.Rect, fill: tuple[int, int, int] = theme.CARD, accent: tuple[int, int, int] | None = None) -> None:
+    """A soft white panel with a shadow (and an optional coloured top edge, decoration only)."""
+    pygame.draw.rect(surface, theme.SHADOW, rect.move(0, 8), border_radius=32)
+    pygame.draw.rect(surface, fill, rect, border_radius=32)
+    if accent is not None:
+        pygame.draw.rect(surface, accent, pygame.Rect(rect.x, rect.y, rect.width, 14), border_top_left_radius=32, border_top_right_radius=32)

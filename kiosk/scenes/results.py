@@ -1,0 +1,133 @@
+"""Results: score, points (and the daily cap), new badges, and the building ranking.
+
+The ranking shows building labels only, never people, and marks the player's own building
+with a word, not just a colour.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from kiosk import theme
+from kiosk.backend import FinishOutcome, RankRow
+from kiosk.pictograms import pictogram
+from kiosk.scene import MARGIN, Scene, card
+from kiosk.widgets import Button
+
+Rect = pygame.Rect
+_LEFT = Rect(MARGIN, 150, 1040, 770)
+_RIGHT = Rect(1140, 150, 1920 - MARGIN - 1140, 770)
+
+
+class ResultsScene(Scene):
+    """End of a round."""
+
+    name = "results"
+    accepts_scan = True
+
+    def __init__(self, app, *, score: int, max_score: int, outcome: FinishOutcome | None, ranking: list[RankRow]) -> None:
+        super().__init__(app)
+        self.score = score
+        self.max_score = max_score
+        self.outcome = outcome
+        self.ranking = ranking
+
+    def build(self) -> None:
+        """Play again / finish."""
+        ui = self.ui
+        self.add(Button("again", Rect(1920 - MARGIN - 560, 950, 560, 110), ui.tr("results.again"), self.app.show_topics,
+                        text_size=ui.types.heading))
+        self.add(Button("done", Rect(MARGIN, 950, 420, 110), ui.tr("results.done"), lambda: self.app.go_attract("done"),
+                        style="secondary"))
+
+    def on_back(self) -> bool:
+        """Escape finishes the visit."""
+        self.app.go_attract("done")
+        return True
+
+    def _praise_key(self) -> str:
+        if self.max_score and self.score == self.max_score:
+            return "results.praise.all"
+        if self.max_score and self.score * 2 >= self.max_score:
+            return "results.praise.most"
+        return "results.praise.some"
+
+    def draw_content(self, surface: pygame.Surface) -> None:
+        """Score card and ranking card."""
+        ui = self.ui
+        visit = self.app.visit
+        card(surface, _LEFT, accent=theme.SUNNY)
+        inner = _LEFT.inflate(-90, -70)
+        title = ui.text.render(ui.tr("results.title"), ui.types.heading, theme.INK_SOFT, bold=True)
+        surface.blit(title, (inner.x, inner.y))
+        y = inner.y + title.get_height() + 16
+        star = min(110, (inner.width - 10 * (self.max_score - 1)) // max(1, self.max_score))
+        for index in range(self.max_score):
+            surface.blit(pictogram("star" if index < self.score else "star_empty", star), (inner.x + index * (star + 10), y))
+        y += star + 16
+        score = ui.text.fit(ui.tr("results.score", score=self.score, total=self.max_score), ui.types.title, theme.INK,
+                            inner.width, 2 * ui.types.title, ui.types.heading, bold=True)
+        surface.blit(score, (inner.x, y))
+        y += score.get_height() + 8
+        praise = ui.text.render(ui.tr(self._praise_key()), ui.types.body, theme.TEAL, bold=True)
+        surface.blit(praise, (inner.x, y))
+        y += praise.get_height() + 24
+        pygame.draw.line(surface, theme.SHADOW, (inner.x, y), (inner.right, y), 3)
+        y += 24
+        lines: list[tuple[str, tuple[int, int, int], bool]] = []
+        outcome = self.outcome
+        if visit is not None and visit.player is None:
+            lines.append((ui.tr("results.kids_guest" if visit.kids else "results.guest"), theme.INK, False))
+        elif outcome is None:
+            lines.append((ui.tr("results.save_failed"), theme.BAD_RED, True))
+        else:
+            lines.append((ui.tr("results.points", points=outcome.points_awarded), theme.INK, True))
+            if outcome.balance is not None:
+                lines.append((ui.tr("results.balance", balance=outcome.balance), theme.INK_SOFT, False))
+            if outcome.capped:
+                lines.append((ui.tr("results.capped"), theme.INK, False))
+            for badge_id in outcome.new_badges:
+                badge = self.app.bundle.badges.get(badge_id)
+                name = ui.pick(badge.name.zh, badge.name.en) if badge else badge_id
+                lines.append((ui.tr("results.new_badge", badge=name), theme.INK, True))
+        for text, colour, bold in lines:
+            if y >= inner.bottom - ui.types.small:
+                break
+            is_badge = text.startswith(ui.tr("results.new_badge", badge=""))
+            indent = 90 if is_badge else 0
+            if is_badge:
+                surface.blit(pictogram("badge", 70), (inner.x, y))
+            block = ui.text.fit(text, ui.types.body, colour, inner.width - indent, inner.bottom - y, ui.types.small, bold=bold)
+            surface.blit(block, (inner.x + indent, y))
+            y += max(block.get_height(), 70 if is_badge else 0) + 14
+        self._draw_ranking(surface)
+
+    def _draw_ranking(self, surface: pygame.Surface) -> None:
+        ui = self.ui
+        card(surface, _RIGHT, accent=theme.TEAL)
+        inner = _RIGHT.inflate(-70, -70)
+        title = ui.text.render(ui.tr("results.ranking"), ui.types.heading, theme.INK, bold=True)
+        surface.blit(title, (inner.x, inner.y))
+        y = inner.y + title.get_height() + 20
+        if not self.ranking:
+            text = ui.text.fit(ui.tr("results.ranking_empty"), ui.types.body, theme.INK_SOFT, inner.width, 200, ui.types.small)
+            surface.blit(text, (inner.x, y))
+            return
+        visit = self.app.visit
+        mine = visit.player.building_label if visit and visit.player else None
+        row_h = (inner.bottom - y) // max(6, len(self.ranking))
+        for position, row in enumerate(self.ranking, start=1):
+            rect = Rect(inner.x - 16, y, inner.width + 32, row_h - 10)
+            own = row.label == mine
+            if own:
+                pygame.draw.rect(surface, theme.SELECTED, rect, border_radius=18)
+                pygame.draw.rect(surface, theme.INK, rect, 4, border_radius=18)
+            number = ui.text.render(str(position), ui.types.heading, theme.TEAL, bold=True)
+            surface.blit(number, (rect.x + 20, rect.centery - number.get_height() // 2))
+            points = ui.text.render(ui.tr("results.ranking_row", points=row.points), ui.types.body, theme.INK)
+            surface.blit(points, (rect.right - points.get_width() - 20, rect.centery - points.get_height() // 2))
+            name = row.label + (ui.tr("results.your_building") if own else "")
+            label = ui.text.fit(name, ui.types.body, theme.INK, rect.width - 130 - points.get_width(), rect.height,
+                                ui.types.small, bold=True)
+            surface.blit(label, (rect.x + 90, rect.centery - label.get_height() // 2))
+            y += row_h

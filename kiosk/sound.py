@@ -1,0 +1,105 @@
+"""Sounds: feedback tones made at start-up and spoken prompt files, all optional.
+
+The mixer is guarded: without an audio device (or in tests) the kiosk stays silent and every
+call is a no-op. Each request is still reported to ``on_play`` so robot logs and tests can see
+that feedback was given.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Callable
+from pathlib import Path
+
+import pygame
+
+_RATE = 22050
+
+
+def _tone(notes: list[tuple[float, float]], volume: float = 0.35) -> bytes:
+    """16-bit mono samples for a sequence of (frequency Hz, seconds) with soft edges."""
+    samples = array("h")
+    for frequency, seconds in notes:
+        count = int(_RATE * seconds)
+        fade = max(1, int(_RATE * 0.01))
+        for i in range(count):
+            envelope = min(1.0, i / fade, (count - i) / fade)
+            value = math.sin(2 * math.pi * frequency * i / _RATE) * volume * envelope
+            samples.append(int(value * 32767))
+    return samples.tobytes()
+
+
+#: The feedback sounds: a rising chime for right, a soft low pair for "not quite".
+TONES: dict[str, list[tuple[float, float]]] = {
+    "correct": [(660.0, 0.12), (880.0, 0.18)],
+    "wrong": [(330.0, 0.16), (262.0, 0.22)],
+    "tap": [(990.0, 0.03)],
+    "scan": [(1320.0, 0.08)],
+    "finish": [(523.0, 0.12), (659.0, 0.12), (784.0, 0.22)],
+}
+
+
+class Sounds:
+    """Plays named tones and prompt files if an audio device exists; silent otherwise."""
+
+    def __init__(self, enabled: bool = True, on_play: Callable[[str], None] | None = None) -> None:
+        self.on_play = on_play
+        self._sounds: dict[str, pygame.mixer.Sound] = {}
+        self._files: dict[str, pygame.mixer.Sound | None] = {}
+        self.available = False
+        if not enabled:
+            return
+        try:
+            if not pygame.mixer.get_init():
+                pygame.mixer.init(frequency=_RATE, size=-16, channels=1)
+            frequency, _, channels = pygame.mixer.get_init()
+            for name, notes in TONES.items():
+                self._sounds[name] = _make_sound(notes, frequency, channels)
+            self.available = True
+        except pygame.error:
+            self._sounds = {}
+
+    def play(self, name: str) -> None:
+        """Play a feedback tone by name (``correct``, ``wrong``, ``tap``, ``scan``, ``finish``)."""
+        if self.on_play is not None:
+            self.on_play(name)
+        sound = self._sounds.get(name)
+        if sound is not None:
+            sound.play()
+
+    def play_file(self, path: Path) -> bool:
+        """Play a prompt file; False when it cannot be played (missing, unreadable, no device)."""
+        if self.on_play is not None:
+            self.on_play(f"file:{path.name}")
+        if not self.available:
+            return False
+        key = str(path)
+        if key not in self._files:
+            try:
+                self._files[key] = pygame.mixer.Sound(key)
+            except (pygame.error, FileNotFoundError, OSError):
+                self._files[key] = None
+        sound = self._files[key]
+        if sound is None:
+            return False
+        pygame.mixer.stop()
+        sound.play()
+        return True
+
+    def stop(self) -> None:
+        """Stop everything playing (leaving a scene must not leave a prompt talking)."""
+        if self.available:
+            pygame.mixer.stop()
+
+
+def _make_sound(notes: list[tuple[float, float]], frequency: int, channels: int) -> pygame.mixer.Sound:
+    mono = array("h")
+    mono.frombytes(_tone(notes))
+    if frequency != _RATE:
+        # Resample by nearest sample: good enough for short beeps.
+        ratio = _RATE / frequency
+        mono = array("h", (mono[min(len(mono) - 1, int(i * ratio))] for i in range(int(len(mono) / ratio))))
+    if channels > 1:
+        mono = array("h", (value for value in mono for _ in range(channels)))
+    return pygame.mixer.Sound(buffer=mono.tobytes())

@@ -1,0 +1,154 @@
+"""Test doubles for the kiosk: an in-memory backend and a small content bundle on disk."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.backend import (
+    BackendError,
+    FinishOutcome,
+    IdentifyOutcome,
+    Player,
+    PlayRef,
+    RankRow,
+    RoadshowInfo,
+)
+
+#: Card codes the fake backend knows (format is not checked here; the real one is in tests/kiosk/test_kiosk_core_backend.py).
+GOOD_CODE = "SZGOODCARD000001"
+CHILD_CODE = "SZCHILDCARD00002"
+ELDER_CODE = "SZELDERCARD00003"
+REVOKED_CODE = "SZREVOKED0000004"
+
+PLAYERS = {
+    GOOD_CODE: Player(1, "小明", "1号地块5栋", "adult", 120, ("first-play",)),
+    CHILD_CODE: Player(2, "乐乐", "2号地块3栋", "child", 30, ()),
+    ELDER_CODE: Player(3, "王奶奶", "3号地块1栋", "elder", 455, ("first-play", "fire-expert")),
+}
+
+
+@dataclass
+class FakeBackend:
+    """Remembers every record in lists; ``fail`` makes every write raise BackendError."""
+
+    fail: bool = False
+    sessions: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    finished: list[dict[str, Any]] = field(default_factory=list)
+    identified: list[str] = field(default_factory=list)
+    roadshows: list[RoadshowInfo] = field(default_factory=list)
+    ranking: list[RankRow] = field(default_factory=lambda: [
+        RankRow(5, "1号地块5栋", 2310, 41), RankRow(12, "2号地块3栋", 1980, 37),
+        RankRow(3, "1号地块3栋", 1420, 22), RankRow(17, "3号地块1栋", 990, 18),
+    ])
+
+    def identify(self, raw: str, now: datetime) -> IdentifyOutcome:
+        """Known codes (any case) → player; REVOKED_CODE → revoked; short → length; else unknown."""
+        code = raw.strip().upper()
+        self.identified.append(code)
+        if self.fail:
+            raise BackendError("database is locked")
+        if code in PLAYERS:
+            return IdentifyOutcome(True, "ok", PLAYERS[code])
+        if code == REVOKED_CODE:
+            return IdentifyOutcome(False, "revoked")
+        if len(code) != 16:
+            return IdentifyOutcome(False, "length")
+        return IdentifyOutcome(False, "unknown")
+
+    def recent_question_ids(self, resident_id: int, now: datetime) -> set[str]:
+        """Questions this resident answered before."""
+        return {a["question_id"] for a in self.answers if a["resident_id"] == resident_id}
+
+    def start_play(self, *, mode, game_type, topic, now, resident_id, language, content_id=None) -> PlayRef:
+        """Store a session dict."""
+        if self.fail:
+            raise BackendError("disk full")
+        ref = PlayRef(uuid.uuid4(), mode, topic, resident_id)
+        self.sessions.append({"id": ref.id, "mode": mode, "topic": topic, "resident_id": resident_id, "language": language})
+        return ref
+
+    def record_answer(self, play, *, question_id, topic, correct, now, chosen, response_ms) -> uuid.UUID:
+        """Store an answer dict."""
+        if self.fail:
+            raise BackendError("disk full")
+        self.answers.append({"session": play.id, "resident_id": play.resident_id, "question_id": question_id,
+                             "topic": topic, "correct": correct, "chosen": chosen, "response_ms": response_ms})
+        return uuid.uuid4()
+
+    def finish_play(self, play, *, score, max_score, now) -> FinishOutcome:
+        """Ten points per correct answer for card holders, capped at 100 in this fake."""
+        if self.fail:
+            raise BackendError("disk full")
+        self.finished.append({"session": play.id, "score": score, "max_score": max_score})
+        if play.resident_id is None:
+            return FinishOutcome(0, None)
+        earned = score * 10
+        balance = next(p.balance for p in PLAYERS.values() if p.resident_id == play.resident_id) + earned
+        return FinishOutcome(earned, balance, ("fire-starter",) if score == max_score else (), capped=earned >= 50)
+
+    def building_ranking(self, limit: int = 6) -> list[RankRow]:
+        """The fixed ranking."""
+        return self.ranking[:limit]
+
+    def upcoming_roadshows(self, now: datetime, limit: int = 3) -> list[RoadshowInfo]:
+        """The configured roadshows."""
+        return self.roadshows[:limit]
+
+
+def _question(qid: str, audience: str, prompt_zh: str, prompt_en: str, extra: str) -> str:
+    return f"""
+  - id: {qid}
+    type: single
+    audience: {audience}
+    difficulty: 1
+    prompt: {{zh: "{prompt_zh}", en: "{prompt_en}"}}
+    options:
+      - {{text: {{zh: 正确做法{extra}, en: Right way {extra}}}, correct: true}}
+      - {{text: {{zh: 错误做法甲{extra}, en: Wrong way A {extra}}}, correct: false}}
+      - {{text: {{zh: 错误做法乙{extra}, en: Wrong way B {extra}}}, correct: false}}
+    explanation: {{zh: "这是{prompt_zh}的解释。", en: "The explanation of {prompt_en}."}}
+    source: 测试资料
+"""
+
+
+def write_test_content(root: Path) -> Path:
+    """A small but complete content folder: every topic, adult and kids questions, tips, badges."""
+    (root / "questions").mkdir(parents=True, exist_ok=True)
+    for topic in ("fire", "home", "traffic", "cyber"):
+        body = "".join(
+            _question(f"{topic}-adult-{n}", "adult", f"{topic}成人题{n}", f"{topic} adult question {n}", str(n))
+            for n in range(1, 9)
+        )
+        body += "".join(
+            _question(f"{topic}-kids-{n}", "kids", f"{topic}儿童题{n}", f"{topic} kids question {n}", str(n))
+            for n in range(1, 5)
+        )
+        body += f"""
+  - id: {topic}-tf-1
+    type: truefalse
+    audience: all
+    difficulty: 1
+    prompt: {{zh: "{topic}判断题", en: "{topic} true or false"}}
+    answer: false
+    explanation: {{zh: "判断题解释。", en: "True/false explanation."}}
+    source: 测试资料
+"""
+        (root / "questions" / f"{topic}.yml").write_text(f"kind: questions\ntopic: {topic}\nquestions:{body}", encoding="utf-8")
+    (root / "tips.yml").write_text(
+        "kind: tips\ntips:\n"
+        "  - {id: tip-one, topic: fire, text: {zh: 出门前关好燃气阀门。, en: Turn off the gas before you leave.}}\n"
+        "  - {id: tip-two, topic: traffic, text: {zh: 过马路走人行横道。, en: Cross at the zebra crossing.}}\n",
+        encoding="utf-8",
+    )
+    (root / "badges.yml").write_text(
+        "kind: badges\nbadges:\n"
+        "  - {id: first-play, name: {zh: 初次体验, en: First play}, description: {zh: 第一次答题, en: First round}, rule: {type: plays, count: 1}}\n"
+        "  - {id: fire-starter, name: {zh: 消防新星, en: Fire star}, description: {zh: 答对消防题, en: Fire answers}, rule: {type: correct_answers, topic: fire, count: 5}}\n",
+        encoding="utf-8",
+    )
+    return root
