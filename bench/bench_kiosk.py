@@ -61,6 +61,8 @@ def _session_script(robot, app, code: str, rng: random.Random) -> None:
     robot.tap("start")
     for topic in ("fire", "home", "traffic"):
         robot.tap(topic)
+        if app.top.name == "games":  # the game-choice step (when more than one game fits)
+            robot.tap("quiz")
         while app.top.name == "quiz":
             if not app.top.rules.answered:
                 robot.wait(rng.uniform(6, 14), 1 / 30)

@@ -1,15 +1,36 @@
 """The registry of game types: an explicit dict from type name to class (DESIGN.md decision 6).
 
-Adding a game type means writing ``games/<name>/rules.py`` + ``view.py`` and one line here.
+Adding a game type means writing ``games/<name>/rules.py`` + ``view.py`` + ``game.py`` and one
+line here. The order of the dict is the order the kiosk offers the games in.
 """
 
 from __future__ import annotations
 
-from games.base import GameType
+import random
+
+from games.base import GameType, RoundSetup
+from games.crossing.game import CrossingGame
+from games.hazard_hunt.game import HazardHuntGame
 from games.quiz.game import QuizGame
+from games.sequence.game import SequenceGame
+from games.sort.game import SortGame
+from safezone.content.bundle import ContentBundle
 
 GAME_TYPES: dict[str, type[GameType]] = {
     QuizGame.name: QuizGame,
+    HazardHuntGame.name: HazardHuntGame,
+    SortGame.name: SortGame,
+    SequenceGame.name: SequenceGame,
+    CrossingGame.name: CrossingGame,
+}
+
+#: Which content folder feeds which game type (to name a game whose file failed to load).
+CONTENT_KINDS: dict[str, str] = {
+    "questions": QuizGame.name,
+    "hazard_scene": HazardHuntGame.name,
+    "sort_set": SortGame.name,
+    "sequence": SequenceGame.name,
+    "crossing_level": CrossingGame.name,
 }
 
 
@@ -26,3 +47,21 @@ def game_type(name: str) -> type[GameType]:
         return GAME_TYPES[name]
     except KeyError:
         raise UnknownGameType(name) from None
+
+
+def playable_games(bundle: ContentBundle, setup: RoundSetup) -> list[str]:
+    """Names of the game types that can make a round for ``setup``, in registry order.
+
+    Each game type is asked for a trial round (a fixed seed, nothing is recorded). A game type
+    whose content cannot be played — nothing for this topic/audience, or rules that refuse the
+    content — is left out rather than offered and then failing.
+    """
+    names = []
+    for name, kind in GAME_TYPES.items():
+        try:
+            playable = kind.new_round(bundle, setup, random.Random(0)) is not None
+        except (ValueError, KeyError, LookupError):
+            playable = False
+        if playable:
+            names.append(name)
+    return names

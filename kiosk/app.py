@@ -20,7 +20,7 @@ import pygame
 from games.base import RoundSetup
 from games.registry import game_type
 from kiosk import i18n, theme
-from kiosk.backend import Backend, BackendError, Player, PlayRef, exclude_for
+from kiosk.backend import Backend, BackendError, EventInfo, Player, PlayRef, StaffRef, exclude_for
 from kiosk.clock import Clock
 from kiosk.eventlog import EventLog
 from kiosk.input import Action, InputMapper, Scan, Viewport
@@ -94,12 +94,17 @@ class KioskApp:
         self.log = log or EventLog()
         self.log.set_time_source(clock.monotonic)
         self.visit: Visit | None = None
+        #: The roadshow this kiosk is switched to (event mode), or None.
+        self.event: EventInfo | None = None
         self.stack: list[Scene] = []
         self.running = False
         self.last_activity = 0.0
         self._pending: list[Callable[[], None]] = []
         self._accumulator = 0.0
         self._started = False
+        #: Bumped by every input, scene change and toggle; part of the redraw check.
+        self._epoch = 0
+        self._drawn: tuple | None = None
 
     # -- start-up ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -116,7 +121,8 @@ class KioskApp:
         self.input = InputMapper(self.viewport, ScannerReader())
         self.ui = Ui(
             text=TextRenderer(font_path(), font_path(bold=True)),
-            sounds=Sounds(enabled=self.options.sound, on_play=lambda name: self.log.emit("sound", name=name)),
+            sounds=Sounds(enabled=self.options.sound, on_play=lambda name: self.log.emit("sound", name=name),
+                          assets_dir=self.assets_dir),
             assets_dir=self.assets_dir,
             lang=self.options.language,
         )
@@ -137,8 +143,16 @@ class KioskApp:
         return surface
 
     def site_title(self) -> str:
-        """Community name and zone name for the top bar."""
+        """Community name and zone name (or the roadshow, in event mode) for the top bar."""
+        if self.event is not None:
+            return f"{self.site_name} · {self.ui.pick(self.event.title, self.event.title_en)}"
         return f"{self.site_name} · {self.ui.tr('attract.welcome')}"
+
+    def available_topics(self) -> tuple[str, ...]:
+        """The topics players may choose: the event's topics in event mode, else all four."""
+        if self.event is not None and self.event.topics:
+            return tuple(t for t in TOPICS if t in self.event.topics)
+        return tuple(TOPICS)
 
     # -- the loop ----------------------------------------------------------------------------
     def frame(self, dt: float, draw: bool = True) -> None:
@@ -176,7 +190,8 @@ class KioskApp:
                 self.frame(dt)
             except Exception as exc:  # noqa: BLE001 - a public kiosk must keep running
                 self.recover(exc)
-            pygame.display.flip()
+            if self._drawn_now:
+                pygame.display.flip()
 
     def recover(self, exc: BaseException) -> None:
         """Log an unexpected error and return to a clean attract screen."""
@@ -199,6 +214,7 @@ class KioskApp:
             self.dispatch(action)
 
     def _resize(self, size: tuple[int, int]) -> None:
+        self._epoch += 1
         self.viewport.resize(size)
         if self.viewport.identity:
             self.canvas = self.window
@@ -208,6 +224,7 @@ class KioskApp:
     def dispatch(self, action: Action) -> None:
         """Give one action to the top scene; every action counts as someone being there."""
         self.last_activity = self.clock.monotonic()
+        self._epoch += 1
         if not self.stack:
             return
         top = self.stack[-1]
@@ -231,24 +248,47 @@ class KioskApp:
 
             self.push(IdleScene(self))
 
-    def draw(self) -> None:
-        """Draw the visible scenes on the canvas and put it in the window."""
+    _drawn_now = True
+
+    def draw(self, force: bool = False) -> bool:
+        """Draw the visible scenes on the canvas and put it in the window.
+
+        Skipped (False) when every visible scene reports an unchanged ``draw_state`` and nothing
+        happened since the last frame: the window still shows that frame (see kiosk/redraw.py).
+        """
         canvas = self.canvas
         first = 0
         for index in range(len(self.stack) - 1, -1, -1):
             if self.stack[index].opaque:
                 first = index
                 break
-        for scene in self.stack[first:]:
+        visible = self.stack[first:]
+        key = self._frame_key(visible)
+        if not force and key is not None and key == self._drawn:
+            self._drawn_now = False
+            return False
+        self._drawn = key
+        self._drawn_now = True
+        for scene in visible:
             scene.draw(canvas)
         if canvas is not self.window:
             scaled = pygame.transform.smoothscale(canvas, self.viewport.scaled_size)
             self.window.fill((0, 0, 0))
             self.window.blit(scaled, (round(self.viewport.offset[0]), round(self.viewport.offset[1])))
+        return True
+
+    def _frame_key(self, visible: list[Scene]) -> tuple | None:
+        states = []
+        for scene in visible:
+            draw_state = getattr(scene, "draw_state", None)
+            if draw_state is None:
+                return None
+            states.append((id(scene), draw_state()))
+        return (self._epoch, self.window.get_size(), tuple(states))
 
     def screenshot(self, path: Path) -> Path:
         """Save the design canvas (what the scenes drew, at 1920×1080) as a PNG."""
-        self.draw()
+        self.draw(force=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         pygame.image.save(self.canvas, str(path))
         self.log.emit("screenshot", path=str(path), scene=self.top.name)
@@ -293,6 +333,8 @@ class KioskApp:
         self._pending.append(apply)
 
     def _apply_pending(self) -> None:
+        if self._pending:
+            self._epoch += 1
         while self._pending:
             self._pending.pop(0)()
 
@@ -344,9 +386,72 @@ class KioskApp:
             return
         self.log.emit("identify", ok=outcome.ok, reason=outcome.reason)
         if outcome.ok and outcome.player is not None:
+            if self.event is not None:
+                self._event_check_in(outcome.player)
+                return
             self.greet(outcome.player)
-        else:
-            self.show_identify(outcome.reason)
+            return
+        if outcome.reason == "unknown" and self._staff_scan(code):
+            return
+        self.show_identify(outcome.reason)
+
+    # -- event mode ----------------------------------------------------------------------------
+    def _staff_scan(self, code: str) -> bool:
+        """A staff card (not a resident's) asks for the PIN; True when it was one."""
+        identify_staff = getattr(self.backend, "identify_staff", None)
+        if identify_staff is None:  # a backend without event mode (test doubles)
+            return False
+        try:
+            staff = identify_staff(code)
+        except BackendError as exc:
+            self.log.emit("error", kind="backend", message=str(exc))
+            return False
+        if staff is None:
+            return False
+        self.log.emit("staff_card", staff_id=staff.staff_id)
+        self.ask_staff_pin(staff)
+        return True
+
+    def ask_staff_pin(self, staff: StaffRef) -> None:
+        """The PIN pad for a staff member who scanned their card (no visit is running)."""
+        from kiosk.scenes.event_mode import StaffPinScene
+
+        self.visit = None
+        self.replace(StaffPinScene(self, staff))
+
+    def enter_event(self, event: EventInfo, staff: StaffRef) -> None:
+        """Switch to event mode for ``event``: its banner, its topics, plays tagged with it."""
+        self.event = event
+        self.log.emit("event_mode", on=True, event_id=str(event.id), staff_id=staff.staff_id)
+        self.go_attract(reason="event_mode")
+
+    def leave_event(self, staff: StaffRef) -> None:
+        """Back to the everyday kiosk."""
+        if self.event is not None:
+            self.log.emit("event_mode", on=False, event_id=str(self.event.id), staff_id=staff.staff_id)
+        self.event = None
+        self.go_attract(reason="event_mode")
+
+    def _event_check_in(self, player: Player) -> None:
+        """In event mode a resident's scan also checks them in; already checked in: just play."""
+        from kiosk.scenes.event_mode import CheckedInScene
+
+        assert self.event is not None
+        try:
+            outcome = self.backend.check_in(self.event.id, player.resident_id, self.clock.now())  # type: ignore[attr-defined]
+        except BackendError as exc:
+            self.log.emit("error", kind="backend", message=str(exc))
+            self.greet(player)
+            return
+        self.log.emit("checkin", status=outcome.status, points=outcome.points)
+        if outcome.status != "checked_in":
+            self.greet(player)
+            return
+        balance = player.balance + outcome.points
+        player = Player(player.resident_id, player.nickname, player.building_label, player.age_group,
+                        balance, player.badges)
+        self.visit = visit_for(player)
+        self.replace(CheckedInScene(self, player=player, points=outcome.points))
 
     def greet(self, player: Player) -> None:
         """Start a card holder's visit."""
@@ -382,7 +487,8 @@ class KioskApp:
         """Today's challenge topic: the four topics take turns by local day."""
         from safezone.services.localtime import local_day
 
-        return TOPICS[local_day(self.clock.now()).toordinal() % len(TOPICS)]
+        topics = self.available_topics()
+        return topics[local_day(self.clock.now()).toordinal() % len(topics)]
 
     def round_setup(self, topic: str) -> RoundSetup:
         """How the next round for the current visit is drawn."""
@@ -419,6 +525,7 @@ class KioskApp:
             play = self.backend.start_play(
                 mode=mode, game_type=game.name, topic=topic, now=self.clock.now(),
                 resident_id=self.visit.resident_id, language=self.ui.lang, content_id=rules.content_id,
+                **({"roadshow_id": self.event.id} if self.event is not None else {}),
             )
         except BackendError as exc:
             self.log.emit("error", kind="backend", message=str(exc))
@@ -428,8 +535,8 @@ class KioskApp:
         self.replace(game.view_class()(self, rules=rules, play=play))
         return None
 
-    def finish_round(self, play: PlayRef, score: int, max_score: int) -> None:
-        """Finish the session and show the results."""
+    def finish_round(self, play: PlayRef, score: int, max_score: int, *, game: str = "quiz") -> None:
+        """Finish the session and show the results (``game``: the game type, for the score's wording)."""
         from kiosk.scenes.results import ResultsScene
 
         try:
@@ -439,6 +546,6 @@ class KioskApp:
             outcome = None
         if outcome is not None and self.visit is not None:
             self.visit = self.visit.with_balance(outcome.balance, outcome.new_badges)
-        self.ui.sounds.play("finish")
+        self.ui.sounds.play("badge" if outcome is not None and outcome.new_badges else "finish")
         ranking = self.backend.building_ranking(limit=6)
-        self.replace(ResultsScene(self, score=score, max_score=max_score, outcome=outcome, ranking=ranking))
+        self.replace(ResultsScene(self, score=score, max_score=max_score, outcome=outcome, ranking=ranking, game=game))

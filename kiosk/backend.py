@@ -12,13 +12,16 @@ import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from safezone.app_context import Database
 from safezone.content.bundle import ContentBundle
 from safezone.models.play import PlayMode
+
+if TYPE_CHECKING:
+    # Only for the annotation: importing app_context at run time pulls in Alembic (slow start).
+    from safezone.app_context import Database
 
 
 class BackendError(Exception):
@@ -87,6 +90,45 @@ class RoadshowInfo:
     topics: tuple[str, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class StaffRef:
+    """A staff member identified by their staff card (for switching event mode)."""
+
+    staff_id: int
+    display_name: str
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """A roadshow the kiosk can be switched to (event mode)."""
+
+    id: uuid.UUID
+    title: str
+    title_en: str | None
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LeaderInfo:
+    """One line of the live event leaderboard (nickname and building only)."""
+
+    nickname: str
+    building_label: str
+    score: int
+
+
+@dataclass(frozen=True)
+class CheckInOutcome:
+    """A kiosk check-in: ``checked_in`` (with points), ``already`` (earlier, at ``at``) or ``closed``."""
+
+    status: str
+    points: int = 0
+    at: datetime | None = None
+
+
 class Backend(Protocol):
     """What scenes may ask of the core."""
 
@@ -102,7 +144,7 @@ class Backend(Protocol):
         self, *, mode: str, game_type: str, topic: str, now: datetime,
         resident_id: int | None, language: str, content_id: str | None = None,
     ) -> PlayRef:
-        """Create and commit a play session."""
+        """Create and commit a play session (``roadshow_id=`` keyword too, in event mode)."""
         ...
 
     def record_answer(
@@ -136,7 +178,7 @@ class CoreBackend:
 
     def __init__(
         self,
-        database: Database,
+        database: Database,  # or kiosk.startup.KioskDatabase: anything with ``sessions()``
         bundle: ContentBundle,
         *,
         kiosk_id: uuid.UUID | None = None,
@@ -189,8 +231,9 @@ class CoreBackend:
     def start_play(
         self, *, mode: str, game_type: str, topic: str, now: datetime,
         resident_id: int | None, language: str, content_id: str | None = None,
+        roadshow_id: uuid.UUID | None = None,
     ) -> PlayRef:
-        """Create the play session row and commit it."""
+        """Create the play session row (tagged with the roadshow in event mode) and commit it."""
         from safezone.services.play import PlayError, start_session
 
         try:
@@ -198,13 +241,14 @@ class CoreBackend:
                 play = start_session(
                     session, mode=PlayMode(mode), game_type=game_type, topic=topic, now=now,
                     resident_id=resident_id, kiosk_id=self._kiosk_id, content_id=content_id,
-                    language=language,
+                    language=language, roadshow_id=roadshow_id,
                 )
                 session.commit()
                 ref = PlayRef(id=play.id, mode=mode, topic=topic, resident_id=resident_id)
         except (SQLAlchemyError, PlayError) as exc:
             raise BackendError(f"could not start the session: {exc}") from exc
-        self._notify("session_started", {"session_id": str(ref.id), "mode": mode, "topic": topic})
+        self._notify("session_started", {"session_id": str(ref.id), "mode": mode, "topic": topic,
+                                         "roadshow_id": str(roadshow_id) if roadshow_id else None})
         return ref
 
     def record_answer(
@@ -285,6 +329,110 @@ class CoreBackend:
                 ]
         except SQLAlchemyError:
             return []
+
+
+    # -- event mode (a roadshow at the kiosk) -----------------------------------------------
+    def identify_staff(self, raw: str) -> StaffRef | None:
+        """The active staff member whose staff card this is and who has a kiosk PIN, else None."""
+        from sqlalchemy import select
+
+        from safezone.cards.codes import CardCodeError, check_format, hash_code
+        from safezone.models.staff import StaffUser
+
+        try:
+            code = check_format(raw)
+        except CardCodeError:
+            return None
+        try:
+            with self._db.sessions() as session:
+                staff = session.scalar(select(StaffUser).where(StaffUser.staff_card_hash == hash_code(code)))
+                if staff is None or not staff.active or not staff.kiosk_pin_hash:
+                    return None
+                return StaffRef(staff.id, staff.display_name)
+        except SQLAlchemyError as exc:
+            raise BackendError(f"staff card lookup failed: {exc.__class__.__name__}") from exc
+
+    def verify_staff_pin(self, staff_id: int, pin: str) -> bool:
+        """Whether ``pin`` is this (still active) staff member's kiosk PIN."""
+        from safezone.models.staff import StaffUser
+        from safezone.services.staff import verify_password
+
+        try:
+            with self._db.sessions() as session:
+                staff = session.get(StaffUser, staff_id)
+                if staff is None or not staff.active or not staff.kiosk_pin_hash:
+                    return False
+                return verify_password(staff.kiosk_pin_hash, pin)
+        except SQLAlchemyError as exc:
+            raise BackendError(f"PIN check failed: {exc.__class__.__name__}") from exc
+
+    def kiosk_events(self, now: datetime, limit: int = 6) -> list[EventInfo]:
+        """Roadshows staff may switch to: not cancelled, not over, starting within 12 hours."""
+        from datetime import timedelta
+
+        from sqlalchemy import select
+
+        from safezone.models.roadshows import RoadshowEvent, RoadshowStatus
+
+        try:
+            with self._db.sessions() as session:
+                events = session.scalars(
+                    select(RoadshowEvent)
+                    .where(RoadshowEvent.status != RoadshowStatus.CANCELLED,
+                           RoadshowEvent.ends_at >= now,
+                           RoadshowEvent.starts_at <= now + timedelta(hours=12))
+                    .order_by(RoadshowEvent.starts_at, RoadshowEvent.id)
+                    .limit(limit)
+                ).all()
+                return [_event_info(e) for e in events]
+        except SQLAlchemyError as exc:
+            raise BackendError(f"could not read the roadshows: {exc.__class__.__name__}") from exc
+
+    def event_leaderboard(self, event_id: uuid.UUID, limit: int = 8) -> list[LeaderInfo]:
+        """The event's best scores (decoration: empty when it cannot be read)."""
+        from safezone.services.ranking import RankingError, event_leaderboard
+
+        try:
+            with self._db.sessions() as session:
+                rows = event_leaderboard(session, event_id, limit=limit)
+        except (SQLAlchemyError, RankingError):
+            return []
+        return [LeaderInfo(r.nickname, r.building_label, r.score) for r in rows]
+
+    def check_in(self, event_id: uuid.UUID, resident_id: int, now: datetime) -> CheckInOutcome:
+        """Check a resident in at the kiosk (method KIOSK), committed; a second scan is ``already``."""
+        from safezone.models.community import Resident
+        from safezone.models.roadshows import CheckInMethod, RoadshowEvent
+        from safezone.services.roadshows import AlreadyCheckedIn, RoadshowError, check_in
+
+        try:
+            with self._db.sessions() as session:
+                event = session.get(RoadshowEvent, event_id)
+                resident = session.get(Resident, resident_id)
+                if event is None or resident is None:
+                    return CheckInOutcome("closed")
+                try:
+                    check_in(session, event, resident, method=CheckInMethod.KIOSK, now=now,
+                             kiosk_id=self._kiosk_id, actor_label="kiosk")
+                except AlreadyCheckedIn as exc:
+                    session.rollback()
+                    return CheckInOutcome("already", at=exc.checked_in_at)
+                except RoadshowError:
+                    session.rollback()
+                    return CheckInOutcome("closed")
+                points = event.checkin_points
+                session.commit()
+        except SQLAlchemyError as exc:
+            raise BackendError(f"could not check in: {exc.__class__.__name__}") from exc
+        self._notify("checkin", {"event_id": str(event_id), "points": points})
+        return CheckInOutcome("checked_in", points=points)
+
+
+def _event_info(event: Any) -> EventInfo:
+    from safezone.content.schema import TOPICS
+
+    topics = tuple(t for t in (event.topics or ()) if t in TOPICS)
+    return EventInfo(event.id, event.title, event.title_en, event.place, event.starts_at, event.ends_at, topics)
 
 
 def exclude_for(backend: Backend, resident_id: int | None, now: datetime) -> Collection[str]:

@@ -17,10 +17,9 @@ from kiosk.app import KioskApp, KioskOptions
 from kiosk.backend import Backend, CoreBackend
 from kiosk.clock import Clock, RealClock, SimClock
 from kiosk.eventlog import EventLog
-from safezone.app_context import Database, open_database
+from kiosk.startup import KioskDatabase, SchemaProblem, load_content_cached, open_kiosk_database
 from safezone.config import Settings
 from safezone.content.bundle import ContentBundle
-from safezone.content.loader import load_content
 
 
 class KioskStartError(RuntimeError):
@@ -45,7 +44,9 @@ def has_display() -> bool:
 def load_bundle(settings: Settings, log: EventLog) -> ContentBundle:
     """Load the content; every problem goes to the log, valid items still load (never raises)."""
     try:
-        result = load_content(settings.content_dir, settings.assets_dir)
+        # Parsing ~500 YAML items costs most of a second on a small PC; a validated copy is
+        # kept in the data folder and reused while no content/asset file has changed.
+        result = load_content_cached(settings.content_dir, settings.assets_dir, settings.data_dir / "cache")
     except NotADirectoryError as exc:
         log.emit("content_problem", message=str(exc))
         return ContentBundle()
@@ -60,7 +61,7 @@ class BuiltKiosk:
     """An app with everything it was built from (so callers can close the database)."""
 
     app: KioskApp
-    database: Database | None
+    database: KioskDatabase | None
     log: EventLog
     clock: Clock
 
@@ -82,7 +83,12 @@ def build_app(
         bundle = load_bundle(settings, log)
     database = None
     if backend is None:
-        database = open_database(settings, migrate=True)
+        # No migration here (``safezone init`` / ``make run`` migrate first): importing Alembic
+        # alone costs more than the whole start-up budget. An old schema is a clear message.
+        try:
+            database = open_kiosk_database(settings)
+        except SchemaProblem as exc:
+            raise KioskStartError(str(exc)) from None
         backend = CoreBackend(database, bundle, on_record=lambda kind, details: log.emit("record", kind=kind, **details))
     app = KioskApp(backend, bundle, clock=clock, rng=rng, options=options or KioskOptions(), site_name=settings.site_name,
                    assets_dir=settings.assets_dir, log=log)

@@ -1,12 +1,18 @@
-"""Sounds: feedback tones made at start-up and spoken prompt files, all optional.
+"""Sounds: feedback sounds and spoken prompt files, all optional.
 
-The mixer is guarded: without an audio device (or in tests) the kiosk stays silent and every
-call is a no-op. Each request is still reported to ``on_play`` so robot logs and tests can see
-that feedback was given.
+Feedback: ``assets/sounds/feedback/{right,wrong,badge,tap}.ogg`` when present, else a tone
+made at start-up. Spoken prompts (kids' mode): the question's own ``audio`` file if the
+content names one, else ``assets/sounds/prompts/<question id>.<zh|en>.ogg`` for the current
+language if that file exists, else nothing.
+
+The mixer is guarded: without an audio device, with a broken file, or when the mixer itself
+fails, the kiosk stays silent and never crashes. Each request is still reported to
+``on_play`` so robot logs and tests can see that feedback was given.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from array import array
 from collections.abc import Callable
@@ -37,13 +43,34 @@ TONES: dict[str, list[tuple[float, float]]] = {
     "tap": [(990.0, 0.03)],
     "scan": [(1320.0, 0.08)],
     "finish": [(523.0, 0.12), (659.0, 0.12), (784.0, 0.22)],
+    "badge": [(784.0, 0.1), (988.0, 0.1), (1175.0, 0.25)],
 }
+
+#: Feedback names → files under ``assets/sounds/feedback/`` (recorded sounds win over tones).
+FEEDBACK_FILES: dict[str, str] = {"correct": "right.ogg", "wrong": "wrong.ogg", "badge": "badge.ogg", "tap": "tap.ogg"}
+#: The language suffix of prompt files (``fire-kids-01.zh.ogg``).
+PROMPT_SUFFIX: dict[str, str] = {"zh-CN": "zh", "en": "en"}
+
+
+@functools.lru_cache(maxsize=2048)
+def prompt_path(assets_dir: Path, question_id: str, audio: str | None, lang: str) -> Path | None:
+    """The spoken prompt for a question: its ``audio`` (kept even if missing, so a broken content
+    reference shows up in the log), else the convention file for ``lang`` if it exists, else None.
+
+    Cached: the quiz asks while drawing, and the files do not change while the kiosk runs.
+    """
+    if audio:
+        return assets_dir / audio
+    suffix = PROMPT_SUFFIX.get(lang, "zh")
+    candidate = assets_dir / "sounds" / "prompts" / f"{question_id}.{suffix}.ogg"
+    return candidate if candidate.is_file() else None
 
 
 class Sounds:
     """Plays named tones and prompt files if an audio device exists; silent otherwise."""
 
-    def __init__(self, enabled: bool = True, on_play: Callable[[str], None] | None = None) -> None:
+    def __init__(self, enabled: bool = True, on_play: Callable[[str], None] | None = None,
+                 assets_dir: Path | None = None) -> None:
         self.on_play = on_play
         self._sounds: dict[str, pygame.mixer.Sound] = {}
         self._files: dict[str, pygame.mixer.Sound | None] = {}
@@ -57,16 +84,34 @@ class Sounds:
             for name, notes in TONES.items():
                 self._sounds[name] = _make_sound(notes, frequency, channels)
             self.available = True
-        except pygame.error:
+        except (pygame.error, TypeError, ValueError, MemoryError):
             self._sounds = {}
+            return
+        if assets_dir is not None:
+            for name, filename in FEEDBACK_FILES.items():
+                recorded = self._load(assets_dir / "sounds" / "feedback" / filename)
+                if recorded is not None:
+                    self._sounds[name] = recorded
 
     def play(self, name: str) -> None:
-        """Play a feedback tone by name (``correct``, ``wrong``, ``tap``, ``scan``, ``finish``)."""
+        """Play a feedback sound by name (``correct``, ``wrong``, ``tap``, ``badge``, ``scan``, ``finish``)."""
         if self.on_play is not None:
             self.on_play(name)
         sound = self._sounds.get(name)
         if sound is not None:
-            sound.play()
+            try:
+                sound.play()
+            except pygame.error:
+                pass  # a mixer that fails mid-visit means silence, never a crash
+
+    def _load(self, path: Path) -> pygame.mixer.Sound | None:
+        key = str(path)
+        if key not in self._files:
+            try:
+                self._files[key] = pygame.mixer.Sound(key) if path.is_file() else None
+            except (pygame.error, OSError, ValueError):
+                self._files[key] = None
+        return self._files[key]
 
     def play_file(self, path: Path) -> bool:
         """Play a prompt file; False when it cannot be played (missing, unreadable, no device)."""
@@ -74,23 +119,23 @@ class Sounds:
             self.on_play(f"file:{path.name}")
         if not self.available:
             return False
-        key = str(path)
-        if key not in self._files:
-            try:
-                self._files[key] = pygame.mixer.Sound(key)
-            except (pygame.error, FileNotFoundError, OSError):
-                self._files[key] = None
-        sound = self._files[key]
+        sound = self._load(path)
         if sound is None:
             return False
-        pygame.mixer.stop()
-        sound.play()
+        try:
+            pygame.mixer.stop()
+            sound.play()
+        except pygame.error:
+            return False
         return True
 
     def stop(self) -> None:
         """Stop everything playing (leaving a scene must not leave a prompt talking)."""
         if self.available:
-            pygame.mixer.stop()
+            try:
+                pygame.mixer.stop()
+            except pygame.error:
+                pass
 
 
 def _make_sound(notes: list[tuple[float, float]], frequency: int, channels: int) -> pygame.mixer.Sound:

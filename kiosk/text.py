@@ -1,7 +1,8 @@
 """Text rendering with the bundled CJK font: fonts opened once, every surface rendered once.
 
 Scenes redraw every frame, so each (text, size, colour, weight) is rendered the first time it
-is asked for and then served from a bounded cache. Wrapping understands both Chinese (a line
+is asked for and then served from a cache bounded by the pixels it holds (not by entries: one
+explanation block at 1800 px wide weighs as much as hundreds of button labels). Wrapping understands both Chinese (a line
 may break between any two characters, but never before closing punctuation) and English
 (break between words).
 """
@@ -46,12 +47,15 @@ def tokenize(text: str) -> list[str]:
 class TextRenderer:
     """Opens the bundled font at each size once and caches rendered text surfaces."""
 
-    def __init__(self, regular: Path, bold: Path, cache_size: int = 2000) -> None:
+    def __init__(self, regular: Path, bold: Path, cache_bytes: int = 24 * 1024 * 1024, wrap_entries: int = 2000) -> None:
         self._paths = {False: str(regular), True: str(bold)}
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._surfaces: OrderedDict[tuple, pygame.Surface] = OrderedDict()
         self._wraps: OrderedDict[tuple, list[str]] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache_size = wrap_entries
+        self._budget = cache_bytes
+        #: Bytes of pixels held by the surface cache right now.
+        self.cached_bytes = 0
         #: How many surfaces were actually rendered (the cache's misses), for tests and benches.
         self.renders = 0
 
@@ -166,9 +170,19 @@ class TextRenderer:
 
     def _store(self, key: tuple, surface: pygame.Surface) -> None:
         self.renders += 1
+        old = self._surfaces.pop(key, None)
+        if old is not None:
+            self.cached_bytes -= _weight(old)
         self._surfaces[key] = surface
-        if len(self._surfaces) > self._cache_size:
-            self._surfaces.popitem(last=False)
+        self.cached_bytes += _weight(surface)
+        # Least recently used first; the newest surface always stays (it is about to be drawn).
+        while self.cached_bytes > self._budget and len(self._surfaces) > 1:
+            _, evicted = self._surfaces.popitem(last=False)
+            self.cached_bytes -= _weight(evicted)
+
+
+def _weight(surface: pygame.Surface) -> int:
+    return surface.get_width() * surface.get_height() * surface.get_bytesize()
 
 
 def _converted(surface: pygame.Surface) -> pygame.Surface:

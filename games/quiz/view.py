@@ -122,8 +122,15 @@ class QuizScene(Scene):
         self.add(Button("next", _NEXT, label, self._next,
                         text_size=ui.types.heading))
 
+    def _prompt(self):
+        # The question's own audio, else assets/sounds/prompts/<id>.<zh|en>.ogg (kiosk/sound.py).
+        from kiosk.sound import prompt_path
+
+        question = self.rules.current.question
+        return prompt_path(self.app.assets_dir, question.id, question.audio, self.ui.lang)
+
     def _has_audio(self) -> bool:
-        return self.kids and self.rules.current.question.audio is not None and not self.rules.answered
+        return self.kids and not self.rules.answered and self._prompt() is not None
 
     # -- lifecycle -------------------------------------------------------------------------
     def enter(self) -> None:
@@ -145,9 +152,9 @@ class QuizScene(Scene):
             self._speak()
 
     def _speak(self) -> None:
-        audio = self.rules.current.question.audio
-        if audio is not None:
-            self.ui.sounds.play_file(self.app.assets_dir / audio)
+        path = self._prompt()
+        if path is not None:
+            self.ui.sounds.play_file(path)
 
     # -- input -----------------------------------------------------------------------------
     def _tap_choice(self, index: int) -> None:
@@ -237,6 +244,13 @@ class QuizScene(Scene):
             self.timer.reset()
 
     # -- drawing ---------------------------------------------------------------------------
+    def draw_state(self) -> tuple:
+        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays."""
+        from kiosk.redraw import scene_state
+
+        return scene_state(self, self.rules.index, self.rules.answered, len(self.rules.results),
+                           frozenset(self.selected))
+
     def draw_content(self, surface: pygame.Surface) -> None:
         """Progress text, the prompt, and the feedback card after an answer."""
         ui = self.ui

@@ -1,6 +1,8 @@
 """The attract loop: rotating safety tips, the clock, upcoming roadshows, three big choices.
 
-Shown whenever nobody is playing. A card scanned here goes straight to the greeting.
+Shown whenever nobody is playing. A card scanned here goes straight to the greeting. In event
+mode (a roadshow) the hero carries the event's banner and only its topics' tips, and the side
+panel shows the live event leaderboard instead of the upcoming roadshows.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import pygame
 
 from kiosk import i18n, theme
-from kiosk.backend import RoadshowInfo
+from kiosk.backend import LeaderInfo, RoadshowInfo
 from kiosk.pictograms import pictogram
 from kiosk.scene import MARGIN, Scene, card
 from kiosk.widgets import Button
@@ -18,6 +20,8 @@ Rect = pygame.Rect
 _HERO = Rect(MARGIN, 160, 1060, 540)
 _SIDE = Rect(1160, 160, 1920 - MARGIN - 1160, 540)
 _ROADSHOW_REFRESH = 60.0
+#: The event leaderboard is re-read this often while the attract screen shows (seconds).
+_LEADERBOARD_REFRESH = 20.0
 
 
 class AttractScene(Scene):
@@ -30,12 +34,15 @@ class AttractScene(Scene):
     def __init__(self, app) -> None:
         super().__init__(app)
         tips = list(app.bundle.tips.values())
+        if app.event is not None and app.event.topics:
+            tips = [t for t in tips if t.topic in app.event.topics] or tips
         app.rng.shuffle(tips)
         self.tips = tips
         self.tip_index = 0
         self._tip_time = 0.0
         self._roadshow_time = 0.0
         self.roadshows: list[RoadshowInfo] = []
+        self.leaders: list[LeaderInfo] = []
 
     def enter(self) -> None:
         """Load the roadshows, lay out."""
@@ -43,7 +50,11 @@ class AttractScene(Scene):
         super().enter()
 
     def _load_roadshows(self) -> None:
-        self.roadshows = self.app.backend.upcoming_roadshows(self.app.clock.now(), limit=3)
+        event = self.app.event
+        if event is not None:
+            self.leaders = self.app.backend.event_leaderboard(event.id, limit=7)  # type: ignore[attr-defined]
+        else:
+            self.roadshows = self.app.backend.upcoming_roadshows(self.app.clock.now(), limit=3)
         self._roadshow_time = 0.0
 
     def build(self) -> None:
@@ -72,17 +83,28 @@ class AttractScene(Scene):
             self._tip_time = 0.0
             self.tip_index = (self.tip_index + 1) % len(self.tips)
         self._roadshow_time += dt
-        if self._roadshow_time >= _ROADSHOW_REFRESH:
+        refresh = _LEADERBOARD_REFRESH if self.app.event is not None else _ROADSHOW_REFRESH
+        if self._roadshow_time >= refresh:
             self._load_roadshows()
+
+    def draw_state(self) -> tuple:
+        """The tip, the minute on the clock, roadshows / leaderboard (see kiosk/redraw.py)."""
+        from kiosk.redraw import scene_state
+
+        minute = self.app.clock.now().astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+        return scene_state(self, minute, tuple(self.roadshows), tuple(self.leaders), self.app.event)
 
     def draw_content(self, surface: pygame.Surface) -> None:
         """Hero with the tip, side panel with the clock and roadshows."""
         ui = self.ui
         card(surface, _HERO, accent=theme.CORAL)
         inner = _HERO.inflate(-96, -80)
-        tagline = ui.text.fit(ui.tr("attract.tagline"), ui.types.title, theme.INK, inner.width, 200, ui.types.heading, bold=True)
-        surface.blit(tagline, (inner.x, inner.y + 4))
-        y = inner.y + tagline.get_height() + 36
+        if self.app.event is not None:
+            y = self._draw_banner(surface, inner)
+        else:
+            tagline = ui.text.fit(ui.tr("attract.tagline"), ui.types.title, theme.INK, inner.width, 200, ui.types.heading, bold=True)
+            surface.blit(tagline, (inner.x, inner.y + 4))
+            y = inner.y + tagline.get_height() + 36
         if self.tips:
             tip = self.tips[self.tip_index % len(self.tips)]
             icon = pictogram(tip.topic, 110)
@@ -103,6 +125,9 @@ class AttractScene(Scene):
         y = side.y + clock.get_height() + 8
         pygame.draw.line(surface, theme.SHADOW, (side.x, y), (side.right, y), 3)
         y += 20
+        if self.app.event is not None:
+            self._draw_leaderboard(surface, side, y)
+            return
         heading = ui.text.fit(ui.tr("attract.roadshows"), ui.types.body, theme.TEAL, side.width, ui.lines(ui.types.body, 2, True), ui.types.small, bold=True)
         surface.blit(heading, (side.x, y))
         y += heading.get_height() + 12
@@ -120,6 +145,54 @@ class AttractScene(Scene):
             surface.blit(line, (side.x, y))
             surface.blit(title, (side.x, y + line.get_height() + 2))
             y += needed
+
+    def _draw_banner(self, surface: pygame.Surface, inner: Rect) -> int:
+        """The event's banner: a coloured band with its name, time and place; returns the next y."""
+        from kiosk.scenes.event_mode import event_when, tr
+
+        ui = self.ui
+        event = self.app.event
+        assert event is not None
+        band = Rect(_HERO.x, _HERO.y + 14, _HERO.width, 250)
+        pygame.draw.rect(surface, theme.TEAL, band)
+        topics = self.app.available_topics()
+        for index, topic in enumerate(topics):
+            surface.blit(pictogram(topic, 64), (band.right - 48 - (len(topics) - index) * 80, band.y + 20))
+        label = ui.text.render(tr("event.banner", ui.lang), ui.types.body, theme.SUNNY, bold=True)
+        surface.blit(label, (inner.x, band.y + 24))
+        title = ui.text.fit(ui.pick(event.title, event.title_en), ui.types.title, theme.ON_TEAL, inner.width,
+                            ui.lines(ui.types.title, 1, True) + 4, ui.types.body, bold=True)
+        surface.blit(title, (inner.x, band.y + 34 + label.get_height()))
+        when = ui.text.fit(event_when(event, ui.lang), ui.types.small, theme.ON_TEAL, inner.width,
+                           ui.lines(ui.types.small, 1), ui.types.small)
+        surface.blit(when, (inner.x, band.bottom - when.get_height() - 18))
+        return band.bottom + 24
+
+    def _draw_leaderboard(self, surface: pygame.Surface, side: Rect, y: int) -> None:
+        """The live event leaderboard: rank, nickname · building, score (nicknames only)."""
+        from kiosk.scenes.event_mode import tr
+
+        ui = self.ui
+        heading = ui.text.render(tr("event.leaderboard", ui.lang), ui.types.body, theme.TEAL, bold=True)
+        surface.blit(heading, (side.x, y))
+        y += heading.get_height() + 12
+        if not self.leaders:
+            text = ui.text.fit(tr("event.no_scores", ui.lang), ui.types.small, theme.INK_SOFT, side.width,
+                               side.bottom - y, ui.types.small)
+            surface.blit(text, (side.x, y))
+            return
+        size = ui.types.small
+        for rank, row in enumerate(self.leaders, start=1):
+            line = ui.text.render(f"{rank}. {row.nickname} · {row.building_label}", size,
+                                  theme.INK, bold=rank == 1)
+            score = ui.text.render(str(row.score), size, theme.TEAL, bold=True)
+            if y + line.get_height() > side.bottom:
+                break
+            if rank == 1:
+                surface.blit(pictogram("star", line.get_height()), (side.right - score.get_width() - line.get_height() - 12, y))
+            surface.blit(line, (side.x, y), area=Rect(0, 0, side.width - score.get_width() - 80, line.get_height()))
+            surface.blit(score, (side.right - score.get_width(), y))
+            y += line.get_height() + 8
 
     def _draw_dots(self, surface: pygame.Surface, inner: Rect) -> None:
         # Which tip of how many: small dots under the hero, a calm sign of the rotation.

@@ -46,6 +46,12 @@ class GreetingScene(Scene):
         self.app.go_attract("back")
         return True
 
+    def draw_state(self) -> tuple:
+        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays."""
+        from kiosk.redraw import scene_state
+
+        return scene_state(self)
+
     def draw_content(self, surface: pygame.Surface) -> None:
         """Hello card and points/badges card."""
         ui = self.ui

@@ -48,6 +48,12 @@ class IdentifyScene(Scene):
         self.app.go_attract("back")
         return True
 
+    def draw_state(self) -> tuple:
+        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays."""
+        from kiosk.redraw import scene_state
+
+        return scene_state(self)
+
     def draw_content(self, surface: pygame.Surface) -> None:
         """Instructions, or the problem and what to do about it."""
         ui = self.ui

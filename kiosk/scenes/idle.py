@@ -47,6 +47,12 @@ class IdleScene(Scene):
         if self.countdown.remaining <= 0:
             self.app.go_attract(reason="idle")
 
+    def draw_state(self) -> tuple:
+        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays."""
+        from kiosk.redraw import scene_state
+
+        return scene_state(self)
+
     def draw(self, surface: pygame.Surface) -> None:
         """Dim what is behind, then the panel."""
         veil = self.app.veil

@@ -25,10 +25,13 @@ class ResultsScene(Scene):
     name = "results"
     accepts_scan = True
 
-    def __init__(self, app, *, score: int, max_score: int, outcome: FinishOutcome | None, ranking: list[RankRow]) -> None:
+    def __init__(self, app, *, score: int, max_score: int, outcome: FinishOutcome | None, ranking: list[RankRow],
+                 game: str = "quiz") -> None:
         super().__init__(app)
         self.score = score
         self.max_score = max_score
+        #: Games other than the quiz score in points, not questions: their stars show a share.
+        self.game = game
         self.outcome = outcome
         self.ranking = ranking
 
@@ -52,6 +55,12 @@ class ResultsScene(Scene):
             return "results.praise.most"
         return "results.praise.some"
 
+    def draw_state(self) -> tuple:
+        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays."""
+        from kiosk.redraw import scene_state
+
+        return scene_state(self)
+
     def draw_content(self, surface: pygame.Surface) -> None:
         """Score card and ranking card."""
         ui = self.ui
@@ -61,11 +70,20 @@ class ResultsScene(Scene):
         title = ui.text.render(ui.tr("results.title"), ui.types.heading, theme.INK_SOFT, bold=True)
         surface.blit(title, (inner.x, inner.y))
         y = inner.y + title.get_height() + 16
-        star = min(110, (inner.width - 10 * (self.max_score - 1)) // max(1, self.max_score))
-        for index in range(self.max_score):
-            surface.blit(pictogram("star" if index < self.score else "star_empty", star), (inner.x + index * (star + 10), y))
+        stars, filled = self.max_score, self.score
+        if self.game != "quiz":
+            stars = 5
+            filled = round(5 * self.score / self.max_score) if self.max_score else 0
+        star = min(110, (inner.width - 10 * (stars - 1)) // max(1, stars))
+        for index in range(stars):
+            surface.blit(pictogram("star" if index < filled else "star_empty", star), (inner.x + index * (star + 10), y))
         y += star + 16
-        score = ui.text.fit(ui.tr("results.score", score=self.score, total=self.max_score), ui.types.title, theme.INK,
+        score_text = ui.tr("results.score", score=self.score, total=self.max_score)
+        if self.game != "quiz":
+            from games.texts import tr as game_tr
+
+            score_text = game_tr("results.points_score", ui.lang, score=self.score, total=self.max_score)
+        score = ui.text.fit(score_text, ui.types.title, theme.INK,
                             inner.width, 2 * ui.types.title, ui.types.heading, bold=True)
         surface.blit(score, (inner.x, y))
         y += score.get_height() + 8

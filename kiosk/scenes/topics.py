@@ -7,7 +7,6 @@ import pygame
 from kiosk import theme
 from kiosk.scene import MARGIN, Scene
 from kiosk.widgets import Button
-from safezone.content.schema import TOPICS
 
 Rect = pygame.Rect
 
@@ -29,7 +28,8 @@ class TopicScene(Scene):
         top = 270
         width = (1920 - 2 * MARGIN - gap) // 2
         height = 300
-        for index, topic in enumerate(TOPICS):
+        # In event mode only the roadshow's topics (app.available_topics).
+        for index, topic in enumerate(self.app.available_topics()):
             row, col = divmod(index, 2)
             rect = Rect(MARGIN + col * (width + gap), top + row * (height + gap), width, height)
             self.add(Button(
@@ -41,7 +41,9 @@ class TopicScene(Scene):
         self.add(Button("back", Rect(MARGIN, 950, 320, 110), ui.tr("back"), self._back, style="secondary"))
 
     def _choose(self, topic: str) -> None:
-        self.notice = self.app.start_round(topic)
+        from kiosk.scenes.games import choose_game
+
+        self.notice = choose_game(self.app, topic)
         if self.notice is not None:
             self.app.log.emit("notice", key=self.notice)
 
@@ -61,10 +63,17 @@ class TopicScene(Scene):
         """Keys 1-4 pick a topic."""
         if name.startswith("choose_"):
             index = int(name.split("_")[1]) - 1
-            if 0 <= index < len(TOPICS):
-                self._choose(TOPICS[index])
+            topics = self.app.available_topics()
+            if 0 <= index < len(topics):
+                self._choose(topics[index])
                 return True
         return super().on_command(name)
+
+    def draw_state(self) -> tuple:
+        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays."""
+        from kiosk.redraw import scene_state
+
+        return scene_state(self)
 
     def draw_content(self, surface: pygame.Surface) -> None:
         """Title, and a guest note or a notice (empty topic, busy system)."""

@@ -1,20 +1,51 @@
-"""The ``safezone`` command line. Exit codes: 0 ok, 1 user error (clear message), 2 usage."""
+"""The ``safezone`` command line. Exit codes: 0 ok, 1 user error (clear message), 2 usage.
+
+Subcommands are imported only when they run (or when ``--help`` lists them): the kiosk's cold
+start must not pay for the PDF, import and admin code of the other commands.
+"""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 
-from safezone.cli.core_cmds import init_cmd, run_cmd
-from safezone.cli.cards_cmd import cards
-from safezone.cli.community_cmd import COMMANDS as COMMUNITY_COMMANDS
-from safezone.cli.content_cmd import content
 from safezone.cli.context import CliContext
-from safezone.cli.kiosk_cmd import kiosk_cmd
+
+#: Command name → "module:attribute" of the click command implementing it.
+LAZY_COMMANDS: dict[str, str] = {
+    "init": "safezone.cli.core_cmds:init_cmd",
+    "run": "safezone.cli.core_cmds:run_cmd",
+    "content": "safezone.cli.content_cmd:content",
+    "cards": "safezone.cli.cards_cmd:cards",
+    "demo-data": "safezone.cli.community_cmd:demo_data_cmd",
+    "residents": "safezone.cli.community_cmd:residents_group",
+    "kiosk": "safezone.cli.kiosk_cmd:kiosk_cmd",
+    "staff": "safezone.cli.staff_cmd:staff_group",
+}
 
 
-@click.group(help="safezone — 社区安全教育互动终端与活动管理 / safety-education kiosk and admin.")
+class LazyGroup(click.Group):
+    """A group whose subcommands are looked up in :data:`LAZY_COMMANDS` on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None or cmd_name not in LAZY_COMMANDS:
+            return command
+        module_name, attribute = LAZY_COMMANDS[cmd_name].split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        self.add_command(command, cmd_name)
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    help="safezone — 社区安全教育互动终端与活动管理 / safety-education kiosk and admin.",
+)
 @click.option(
     "--config",
     "config_file",
@@ -27,15 +58,6 @@ from safezone.cli.kiosk_cmd import kiosk_cmd
 def cli(ctx: click.Context, config_file: Path | None) -> None:
     """Root group: stores the settings file choice; settings load lazily per command."""
     ctx.obj = CliContext(config_file=config_file)
-
-
-cli.add_command(init_cmd)
-cli.add_command(run_cmd)
-cli.add_command(content)
-cli.add_command(cards)
-cli.add_command(kiosk_cmd)
-for _command in COMMUNITY_COMMANDS:
-    cli.add_command(_command)
 
 
 def main() -> None:

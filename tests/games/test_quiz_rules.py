@@ -121,9 +121,10 @@ def test_bad_construction_is_refused() -> None:
 
 
 def test_registry_is_an_explicit_dict() -> None:
-    assert GAME_TYPES == {"quiz": QuizGame}
+    assert list(GAME_TYPES) == ["quiz", "hazard_hunt", "sort", "sequence", "crossing"]
+    assert GAME_TYPES["quiz"] is QuizGame
     assert game_type("quiz") is QuizGame
-    with pytest.raises(UnknownGameType, match="registered: quiz"):
+    with pytest.raises(UnknownGameType, match="registered: crossing, hazard_hunt, quiz, sequence, sort"):
         game_type("tetris")
 
 

@@ -1,0 +1,231 @@
+"""Step order on screen: numbered slots, cards dragged between them, then "check".
+
+A card dropped on another slot takes that place and the cards in between shift (each flies to
+its new slot); dropped anywhere else it flies back. After "check" every card shows ✓ (in place)
+or ✗ with the step it should be, the verdict names how many cards were still to move, and the
+explanation follows. The submit is written as the round's record when the verdict appears.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from games.art import panel
+from games.drag import DragCard, DragController
+from games.sequence.rules import SequenceRules, SubmitResult
+from games.view_common import GameScene, card_surface, text_of
+from kiosk import theme
+from kiosk.input import Move, Press, Release
+from kiosk.pictograms import pictogram
+from kiosk.ui import Ui
+from kiosk.widgets import Button, Widget
+
+Rect = pygame.Rect
+_LIST = Rect(60, 270, 1120, 780)
+_GUTTER = 96
+_PANEL = Rect(1230, 270, 1920 - 60 - 1230, 780)
+
+
+class Slot(Widget):
+    """A numbered place in the list (a drop target robots can name: ``slot_1``...)."""
+
+    def __init__(self, index: int, rect: Rect) -> None:
+        super().__init__(f"slot_{index + 1}", rect)
+        self.index = index
+        self.hover = False
+
+    def draw(self, surface: pygame.Surface, ui: Ui) -> None:
+        """The position number in the gutter and an empty well behind the card."""
+        well = Rect(self.rect.x + _GUTTER, self.rect.y, self.rect.width - _GUTTER, self.rect.height)
+        pygame.draw.rect(surface, theme.SELECTED if self.hover else theme.PAPER_DEEP, well, border_radius=28)
+        if self.hover:
+            pygame.draw.rect(surface, theme.INK, well, 6, border_radius=28)
+        number = ui.text.render(str(self.index + 1), ui.types.title, theme.TEAL, bold=True)
+        surface.blit(number, (self.rect.x + (_GUTTER - number.get_width()) // 2 - 8,
+                              self.rect.centery - number.get_height() // 2))
+
+
+class SequenceScene(GameScene):
+    """One sequence: arrange, check, see why."""
+
+    name = "sequence"
+
+    def __init__(self, app, *, rules: SequenceRules, play) -> None:
+        super().__init__(app, rules=rules, play=play)
+        self.rules: SequenceRules = rules
+        self.drag = DragController()
+        self.result: SubmitResult | None = None
+        count = len(rules.order)
+        gap = 16
+        height = min(160, (_LIST.height - gap * (count - 1)) // count)
+        self.slot_rects = [Rect(_LIST.x, _LIST.y + i * (height + gap), _LIST.width, height) for i in range(count)]
+        self.drag.targets = {f"slot_{i + 1}": self._card_rect(i) for i in range(count)}
+        self.cards: dict[int, DragCard] = {}
+
+    def _card_rect(self, index: int) -> Rect:
+        slot = self.slot_rects[index]
+        return Rect(slot.x + _GUTTER, slot.y, slot.width - _GUTTER, slot.height)
+
+    # -- layout ----------------------------------------------------------------------------
+    def enter(self) -> None:
+        """Make the cards once and lay out."""
+        self._make_cards()
+        self.app.log.emit("question", n=1, id=self.rules.sequence.id)
+        super().enter()
+
+    def _make_cards(self) -> None:
+        rect = self._card_rect(0)
+        for position in self.rules.order:
+            step = self.rules.sequence.steps[position]
+            card = DragCard(f"step_{position + 1}", self._card_rect(0), self._face(step, rect.size),
+                            text_of(self.ui, step.text), payload=position)
+            self.cards[position] = card
+        self._place(animate=False)
+
+    def _face(self, step, size: tuple[int, int]) -> pygame.Surface:
+        side = size[1] - 30
+        picture = self.art.fitted(step.image, side, side)
+        return card_surface(self.ui, size, text_of(self.ui, step.text), picture=picture,
+                            text_size=self.ui.types.heading if self.kids else self.ui.types.button)
+
+    def _place(self, animate: bool = True) -> None:
+        """Every card to the slot of its current position; ids follow positions (``card_1``...)."""
+        order = self.rules.order
+        self.drag.cards = [self.cards[position] for position in order]
+        for index, position in enumerate(order):
+            card = self.cards[position]
+            card.id = f"card_{index + 1}"
+            if card is not self.drag.held:
+                card.set_home(self._card_rect(index), animate=animate)
+
+    def build(self) -> None:
+        """Slots, cards, and the check (or finish) button."""
+        ui = self.ui
+        self.add_quit()
+        self.slots = [Slot(i, rect) for i, rect in enumerate(self.slot_rects)]
+        for slot in self.slots:
+            self.add(slot)
+        for position, card in self.cards.items():
+            step = self.rules.sequence.steps[position]
+            card.surface = self._face(step, card.home.size)
+            card.label = text_of(ui, step.text)
+            card.enabled = self.result is None
+        for card in self.drag.cards:
+            self.add(card)
+        button = Rect(_PANEL.x, _PANEL.bottom - 130, _PANEL.width, 130)
+        if self.result is None:
+            self.add(Button("check", button, self.tr("seq.check"), self._check, icon="check", icon_size=80,
+                            text_size=ui.types.heading))
+        else:
+            self.add(Button("finish", button, self.tr("game.finish"), self.finish, text_size=ui.types.heading))
+
+    # -- input -----------------------------------------------------------------------------
+    def process_action(self, action) -> bool:
+        """Drags first; everything else as usual."""
+        if isinstance(action, Press) and self.result is None and self.drag.press(action.pos) is not None:
+            self._clear_focus()
+            return True
+        if isinstance(action, Move):
+            self.drag.move(action.pos)
+            self._show_hover()
+            return True
+        if isinstance(action, Release) and self.drag.held is not None:
+            drop = self.drag.release(action.pos)
+            self._show_hover()
+            if drop is not None:
+                self._drop(drop.card, drop.target)
+            return True
+        return super().process_action(action)
+
+    def _show_hover(self) -> None:
+        for slot in getattr(self, "slots", []):
+            slot.hover = self.drag.hover == slot.id
+
+    def _drop(self, card: DragCard, target: str | None) -> None:
+        if self.rules.finished:
+            return
+        from_index = self.rules.order.index(card.payload)
+        to_index = int(target.split("_")[1]) - 1 if target is not None else None
+        moved = self.rules.move(from_index, to_index)
+        if not moved:
+            card.set_home(self._card_rect(from_index))  # nowhere (or its own place): fly back
+            if target is None:
+                self.app.log.emit("drag_returned", game=self.name, card=card.payload)
+        self._place()
+        self.rebuild()
+
+    def _check(self) -> None:
+        if self.rules.finished:
+            return
+        self.drag.cancel()
+        self.result = self.rules.submit(self.t())
+        self.write(self.result.records)
+        self.feedback_sound(self.result.correct)
+        self.rebuild()
+
+    def on_command(self, name: str) -> bool:
+        """Enter checks, then shows the score."""
+        if name == "activate" and self._focused_widget() is None:
+            if self.result is None:
+                self._check()
+            else:
+                self.finish()
+            return True
+        return super().on_command(name)
+
+    def exit(self) -> None:
+        """Let go of any card and stop sounds."""
+        self.drag.cancel()
+        super().exit()
+
+    # -- drawing ---------------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        """Widgets, the held card on top, then the ✓/✗ marks after checking."""
+        if self.draw_dragging(surface, self.drag):
+            return
+        super().draw(surface)
+        if self.drag.held is not None:
+            self.drag.held.draw(surface, self.ui)
+        if self.result is not None:
+            self._draw_marks(surface)
+
+    def _draw_marks(self, surface: pygame.Surface) -> None:
+        """✓ or ✗ in the number gutter; a misplaced card also gets "should be step k"."""
+        ui = self.ui
+        for index, position in enumerate(self.result.order):
+            slot = self.slot_rects[index]
+            rect = self._card_rect(index)
+            wrong = index in self.result.misplaced
+            side = min(80, slot.height - 10)
+            gutter = Rect(slot.x, slot.y, _GUTTER, slot.height)
+            pygame.draw.rect(surface, theme.PAPER, gutter)
+            surface.blit(pictogram("cross" if wrong else "check", side), (gutter.centerx - side // 2 - 8, gutter.centery - side // 2))
+            if not wrong:
+                continue
+            tag = ui.text.render(self.tr("seq.should_be", n=position + 1), theme.NORMAL_TYPE.small, theme.BAD_RED, bold=True)
+            box = Rect(rect.right - tag.get_width() - 110, rect.y - 18, tag.get_width() + 24, tag.get_height() + 8)
+            pygame.draw.rect(surface, theme.CARD, box, border_radius=12)
+            pygame.draw.rect(surface, theme.BAD_RED, box, 3, border_radius=12)
+            surface.blit(tag, (box.x + 12, box.y + 4))
+
+    def draw_content(self, surface: pygame.Surface) -> None:
+        """Title, instruction or verdict with the right order and the explanation."""
+        ui = self.ui
+        rules = self.rules
+        status = self.tr("seq.instruction") if self.result is None else self.tr("game.score", score=rules.score)
+        self.draw_header(surface, text_of(ui, rules.sequence.title), status)
+        if self.result is None:
+            box = Rect(_PANEL.x, _PANEL.y, _PANEL.width, _PANEL.height - 160)
+            panel(surface, box)
+            inner = box.inflate(-50, -50)
+            surface.blit(pictogram("star", 90), inner.topleft)
+            words = ui.text.fit(self.tr("seq.instruction"), ui.types.heading, theme.INK, inner.width,
+                                inner.height - 110, ui.types.body, bold=True)
+            surface.blit(words, (inner.x, inner.y + 110))
+            return
+        result = self.result
+        moves = len(result.misplaced)
+        verdict = self.tr("seq.all_right") if result.correct else self.tr("game.wrong")
+        lines = [] if result.correct else [self.tr("seq.nearly", moves=moves)]
+        self.draw_feedback(surface, Rect(_PANEL.x, _PANEL.y, _PANEL.width, _PANEL.height - 160), result.correct,
+                           verdict, lines, text_of(ui, rules.sequence.explanation), icon_side=90)
