@@ -31,6 +31,8 @@ class RoundSetup:
     count: int
     timer_seconds: float | None = None
     exclude_ids: Collection[str] = field(default_factory=tuple)
+    #: Questions staff switched off in the admin: never asked.
+    disabled_ids: Collection[str] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

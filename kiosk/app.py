@@ -31,6 +31,7 @@ from kiosk.text import TextRenderer
 from kiosk.ui import Ui
 from kiosk.visit import GUEST, KIDS, Visit, visit_for
 from safezone.content.bundle import ContentBundle
+from safezone.content.disabled import DisabledListError, read_disabled
 from safezone.content.schema import TOPICS
 from safezone.fonts import font_path
 
@@ -83,8 +84,11 @@ class KioskApp:
         site_name: str = "锦秀城三期",
         assets_dir: Path | None = None,
         log: EventLog | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         self.backend = backend
+        #: Data folder holding the admin's list of disabled questions (None: nothing disabled).
+        self.data_dir = data_dir
         self.bundle = bundle
         self.clock = clock
         self.rng = rng
@@ -490,20 +494,34 @@ class KioskApp:
         topics = self.available_topics()
         return topics[local_day(self.clock.now()).toordinal() % len(topics)]
 
+    def disabled_questions(self) -> frozenset[str]:
+        """Questions staff switched off in the admin; read per round so a change applies at once."""
+        if self.data_dir is None:
+            return frozenset()
+        try:
+            return read_disabled(self.data_dir)
+        except DisabledListError as exc:
+            # A damaged list must not stop residents from playing: log it, ask everything.
+            self.log.emit("error", kind="DisabledListError", message=str(exc))
+            return frozenset()
+
     def round_setup(self, topic: str) -> RoundSetup:
         """How the next round for the current visit is drawn."""
         visit = self.visit or Visit(mode=GUEST)
         now = self.clock.now()
+        disabled = self.disabled_questions()
         if visit.kids:
             return RoundSetup(topic=topic, audience="kids", difficulty_max=2,
                               count=self.options.kids_round_size, timer_seconds=None,
-                              exclude_ids=exclude_for(self.backend, visit.resident_id, now))
+                              exclude_ids=exclude_for(self.backend, visit.resident_id, now),
+                              disabled_ids=disabled)
         timed = visit.mode == "resident" and not visit.elder and not self.ui.large
         return RoundSetup(
             topic=topic, audience="adult", difficulty_max=2 if visit.elder else 3,
             count=self.options.round_size,
             timer_seconds=self.options.adult_timer_seconds if timed else None,
             exclude_ids=exclude_for(self.backend, visit.resident_id, now),
+            disabled_ids=disabled,
         )
 
     def start_round(self, topic: str, kind: str = "quiz") -> str | None:

@@ -91,7 +91,7 @@ def build_app(
             raise KioskStartError(str(exc)) from None
         backend = CoreBackend(database, bundle, on_record=lambda kind, details: log.emit("record", kind=kind, **details))
     app = KioskApp(backend, bundle, clock=clock, rng=rng, options=options or KioskOptions(), site_name=settings.site_name,
-                   assets_dir=settings.assets_dir, log=log)
+                   assets_dir=settings.assets_dir, log=log, data_dir=settings.data_dir)
     return BuiltKiosk(app=app, database=database, log=log, clock=clock)
 
 

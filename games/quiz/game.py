@@ -21,7 +21,7 @@ class QuizGame(GameType):
         """Draw ``setup.count`` questions (unseen first) and shuffle each one's options."""
         questions = select_questions(
             bundle, setup.topic, setup.audience, setup.difficulty_max, setup.count, rng,
-            exclude_ids=setup.exclude_ids,
+            exclude_ids=setup.exclude_ids, disabled_ids=setup.disabled_ids,
         )
         if not questions:
             return None

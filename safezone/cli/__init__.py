@@ -22,6 +22,9 @@ LAZY_COMMANDS: dict[str, str] = {
     "demo-data": "safezone.cli.community_cmd:demo_data_cmd",
     "residents": "safezone.cli.community_cmd:residents_group",
     "kiosk": "safezone.cli.kiosk_cmd:kiosk_cmd",
+    "admin": "safezone.cli.admin_cmd:admin_cmd",
+    "sync": "safezone.cli.sync_cmd:sync_cmd",
+    "kiosks": "safezone.cli.sync_cmd:kiosks",
     "staff": "safezone.cli.staff_cmd:staff_group",
 }
 

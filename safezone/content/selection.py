@@ -17,6 +17,7 @@ def select_questions(
     count: int,
     rng: random.Random,
     exclude_ids: Collection[str] = (),
+    disabled_ids: Collection[str] = (),
 ) -> list[Question]:
     """Pick up to ``count`` questions of ``topic`` for ``audience``, in a random order.
 
@@ -24,7 +25,7 @@ def select_questions(
     question. ``exclude_ids`` are questions the player has already seen: unseen ones are
     preferred, and seen ones fill the round only when there are not enough unseen. The result is
     shorter than ``count`` only when the bank itself is too small. Deterministic for a seeded
-    ``rng``.
+    ``rng``. ``disabled_ids`` (switched off by staff) are never asked.
     """
     if topic not in TOPICS:
         raise ValueError(f"unknown topic {topic!r}; expected one of {TOPICS}")
@@ -33,12 +34,14 @@ def select_questions(
     if count < 1:
         raise ValueError(f"count must be at least 1, got {count}")
     excluded = set(exclude_ids)
+    disabled = set(disabled_ids)
     # Sorting by id makes the draw independent of file order, so a seed always gives one round.
     eligible = sorted(
         (
             q
             for q in bundle.questions_by_topic.get(topic, [])
             if q.difficulty <= difficulty_max
+            and q.id not in disabled
             and (audience == "all" or q.audience in (audience, "all"))
         ),
         key=lambda q: q.id,

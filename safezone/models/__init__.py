@@ -17,16 +17,22 @@ from safezone.models.roadshows import (
 from safezone.models.rollups import (
     GUEST_BUILDING,
     DailyQuestionRollup,
+    DailyQuestionTotal,
     DailyTopicRollup,
+    DailyTotal,
+    MonthlyQuestionRollup,
+    MonthlyTopicRollup,
     ResidentActivity,
 )
 from safezone.models.staff import Role, StaffUser
 from safezone.models.store import Redemption, StoreItem
+from safezone.sync.models import SyncOutbox, SyncState
 
 __all__ = [
-    "AgeGroup", "Answer", "AuditEntry", "BadgeAward", "Building", "Card", "CardStatus", "CheckIn",
-    "CheckInMethod", "DailyQuestionRollup", "DailyTopicRollup", "GUEST_BUILDING", "Household",
-    "Kiosk", "PlayMode", "PlaySession", "Plot", "PointsEntry", "PointsReason", "Registration",
-    "RegistrationStatus", "Resident", "ResidentActivity", "RoadshowEvent", "RoadshowStatus",
-    "Redemption", "Role", "Site", "StaffUser", "StoreItem",
+    "GUEST_BUILDING", "AgeGroup", "Answer", "AuditEntry", "BadgeAward", "Building", "Card",
+    "CardStatus", "CheckIn", "CheckInMethod", "DailyQuestionRollup", "DailyQuestionTotal",
+    "DailyTopicRollup", "DailyTotal", "Household", "Kiosk", "MonthlyQuestionRollup",
+    "MonthlyTopicRollup", "PlayMode", "PlaySession", "Plot", "PointsEntry", "PointsReason",
+    "Redemption", "Registration", "RegistrationStatus", "Resident", "ResidentActivity",
+    "RoadshowEvent", "RoadshowStatus", "Role", "Site", "StaffUser", "StoreItem", "SyncOutbox", "SyncState",
 ]

@@ -66,7 +66,14 @@ class Answer(Base):
     """One answered question or game step, written when it is shown as done."""
 
     __tablename__ = "answer"
-    __table_args__ = (Index("ix_answer_question_answered", "question_id", "answered_at"),)
+    __table_args__ = (
+        Index("ix_answer_question_answered", "question_id", "answered_at"),
+        # For dashboards.roadshow_impact: one event's attendees' answers on its topics in a time
+        # window, read from the index alone (created by migration 0002).
+        Index(
+            "ix_answer_resident_topic_answered", "resident_id", "topic", "answered_at", "correct"
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
     #: Session the answer belongs to.

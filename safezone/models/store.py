@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from safezone.db.base import Base, UTCDateTime, new_uuid, utcnow
-from safezone.models.play import Answer
 
 
 class StoreItem(Base):
@@ -59,12 +58,3 @@ class Redemption(Base):
 
     item: Mapped[StoreItem] = relationship()
 
-
-# Dashboard index on another feature's table, declared here so that Alembic's model comparison
-# sees it (it is created by migration 0002, owned by the admin/points-store work). It lets
-# dashboards.roadshow_impact read one event's attendees' answers on its topics in a time window
-# from the index alone. The lead may move it into safezone/models/play.py's __table_args__ (same name, no migration change).
-Index(
-    "ix_answer_resident_topic_answered",
-    Answer.resident_id, Answer.topic, Answer.answered_at, Answer.correct,
-)

@@ -1,9 +1,14 @@
 """Dashboard queries: reach, plays, topics, age groups, knowledge, roadshow impact, follow-up.
 
-DESIGN.md decision 8: these read the daily rollups and :class:`ResidentActivity` (plus the small
+DESIGN.md decision 8: these read the rollups and :class:`ResidentActivity` (plus the small
 static community tables), never raw answers on a page view — except :func:`roadshow_impact`,
 which reads only one event's attendees' answers through an index. Every function returns plain
 dicts and lists (ISO dates, ``None`` for "no data", never NaN) ready for ``jsonify``.
+
+Totals "since D" are exact and cheap for any D: the whole months from D on come from the monthly
+rollups, and the days of D's own month from D on (at most 30 of them) from the daily ones
+(per-question totals for questions; :func:`_since_rows`). The per-day chart reads
+:class:`DailyTotal`, one row a day.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, exists, func, select
+from sqlalchemy import Integer, Subquery, and_, case, exists, func, select, union_all
 from sqlalchemy.orm import Session
 
 from safezone.models import (
@@ -19,9 +24,12 @@ from safezone.models import (
     Answer,
     Building,
     CheckIn,
-    DailyQuestionRollup,
+    DailyQuestionTotal,
     DailyTopicRollup,
+    DailyTotal,
     Household,
+    MonthlyQuestionRollup,
+    MonthlyTopicRollup,
     Plot,
     Resident,
     ResidentActivity,
@@ -56,8 +64,34 @@ def _buildings(session: Session) -> list[dict[str, Any]]:
              "label": f"{p_no}号地块{b_no}栋"} for b_id, b_no, p_id, p_no in rows]
 
 
-def _day_filter(column: Any, since: date | None) -> list[Any]:
-    return [] if since is None else [column >= since]
+def _next_month(month: date) -> date:
+    """The first day of the month after ``month`` (itself a first day)."""
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _since_rows(monthly: Any, daily: Any, columns: tuple[str, ...], since: date | None) -> Subquery:
+    """The rollup rows that together count everything from local day ``since`` on (all time
+    when None): monthly rows of the whole months from ``since`` on, plus daily rows of the days
+    from ``since`` to the end of its month when ``since`` is not a first of the month. Callers
+    group and sum ``columns`` of the result."""
+    whole = select(*(monthly.__table__.c[name] for name in columns))
+    if since is None:
+        return whole.subquery()
+    first_whole = since if since.day == 1 else _next_month(since.replace(day=1))
+    whole = whole.where(monthly.month >= first_whole)
+    if first_whole == since:
+        return whole.subquery()
+    partial = select(*(daily.__table__.c[name] for name in columns)).where(
+        daily.day >= since, daily.day < first_whole)
+    return union_all(whole, partial).subquery()
+
+
+_TOPIC_COLUMNS = ("building_id", "topic", "age_group", "sessions", "answers", "correct")
+_QUESTION_COLUMNS = ("question_id", "topic", "answers", "correct")
+
+
+def _topic_rows(since: date | None) -> Subquery:
+    return _since_rows(MonthlyTopicRollup, DailyTopicRollup, _TOPIC_COLUMNS, since)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,13 +180,12 @@ def plays_over_time(session: Session, days: int, now: datetime) -> list[dict[str
         raise ValueError("days must be at least 1")
     today = local_day(now)
     first = today - timedelta(days=days - 1)
+    # One row per day with plays: at most ``days`` rows, through the primary key.
     rows = {
-        day: (sessions or 0, answers or 0, correct or 0)
+        day: (sessions, answers, correct)
         for day, sessions, answers, correct in session.execute(
-            select(DailyTopicRollup.day, func.sum(DailyTopicRollup.sessions),
-                   func.sum(DailyTopicRollup.answers), func.sum(DailyTopicRollup.correct))
-            .where(DailyTopicRollup.day >= first, DailyTopicRollup.day <= today)
-            .group_by(DailyTopicRollup.day))
+            select(DailyTotal.day, DailyTotal.sessions, DailyTotal.answers, DailyTotal.correct)
+            .where(DailyTotal.day >= first, DailyTotal.day <= today))
     }
     out = []
     for offset in range(days):
@@ -163,19 +196,19 @@ def plays_over_time(session: Session, days: int, now: datetime) -> list[dict[str
     return out
 
 
-def _by_dimension(session: Session, column: Any, since: date | None) -> dict[str, tuple[int, int, int]]:
+def _by_dimension(session: Session, name: str, since: date | None) -> dict[str, tuple[int, int, int]]:
+    rows = _topic_rows(since)
     return {
         key: (int(s or 0), int(a or 0), int(c or 0))
         for key, s, a, c in session.execute(
-            select(column, func.sum(DailyTopicRollup.sessions), func.sum(DailyTopicRollup.answers),
-                   func.sum(DailyTopicRollup.correct))
-            .where(*_day_filter(DailyTopicRollup.day, since)).group_by(column))
+            select(rows.c[name], func.sum(rows.c.sessions), func.sum(rows.c.answers),
+                   func.sum(rows.c.correct)).group_by(rows.c[name]))
     }
 
 
 def topics(session: Session, since: date | None = None) -> list[dict[str, Any]]:
     """Plays per topic (all four, zeros included) with each topic's share of all plays."""
-    data = _by_dimension(session, DailyTopicRollup.topic, since)
+    data = _by_dimension(session, "topic", since)
     total = sum(s for s, _a, _c in data.values())
     return [{"topic": t, "sessions": data.get(t, (0, 0, 0))[0],
              "share": _share(data.get(t, (0, 0, 0))[0], total)} for t in TOPICS]
@@ -183,13 +216,13 @@ def topics(session: Session, since: date | None = None) -> list[dict[str, Any]]:
 
 def accuracy_by_topic(session: Session, since: date | None = None) -> list[dict[str, Any]]:
     """Answers, correct answers and accuracy per topic (all four, ``None`` when unplayed)."""
-    data = _by_dimension(session, DailyTopicRollup.topic, since)
+    data = _by_dimension(session, "topic", since)
     return [{"topic": t, **_accuracy_fields(*data.get(t, (0, 0, 0))[1:])} for t in TOPICS]
 
 
 def age_groups(session: Session, since: date | None = None) -> list[dict[str, Any]]:
     """Plays and accuracy per age group (child, adult, elder, guest)."""
-    data = _by_dimension(session, DailyTopicRollup.age_group, since)
+    data = _by_dimension(session, "age_group", since)
     total = sum(s for s, _a, _c in data.values())
     out = []
     for group in AGE_GROUPS:
@@ -204,20 +237,20 @@ def age_groups(session: Session, since: date | None = None) -> list[dict[str, An
 
 
 def _question_totals(since: date | None) -> Any:
-    answers = func.sum(DailyQuestionRollup.answers).label("answers")
-    correct = func.sum(DailyQuestionRollup.correct).label("correct")
-    return answers, correct, (
-        select(DailyQuestionRollup.question_id, func.min(DailyQuestionRollup.topic), answers, correct)
-        .where(*_day_filter(DailyQuestionRollup.day, since))
-        .group_by(DailyQuestionRollup.question_id)
+    rows = _since_rows(MonthlyQuestionRollup, DailyQuestionTotal, _QUESTION_COLUMNS, since)
+    answers = func.sum(rows.c.answers).label("answers")
+    correct = func.sum(rows.c.correct).label("correct")
+    return rows.c.question_id, answers, correct, (
+        select(rows.c.question_id, func.min(rows.c.topic), answers, correct)
+        .group_by(rows.c.question_id)
     )
 
 
 def question_stats(session: Session, since: date | None = None) -> list[dict[str, Any]]:
     """Answers and accuracy per question (every question answered at least once), by id."""
-    _a, _c, query = _question_totals(since)
+    question_id, _a, _c, query = _question_totals(since)
     return [{"question_id": q, "topic": topic, **_accuracy_fields(int(a), int(c))}
-            for q, topic, a, c in session.execute(query.order_by(DailyQuestionRollup.question_id))]
+            for q, topic, a, c in session.execute(query.order_by(question_id))]
 
 
 def weakest_questions(
@@ -226,10 +259,10 @@ def weakest_questions(
     """The questions most often answered wrong: highest wrong-answer rate first (ties: more
     wrong answers first), among questions with at least ``min_answers`` answers so one unlucky
     answer does not top the list."""
-    answers, correct, query = _question_totals(since)
+    question_id, answers, correct, query = _question_totals(since)
     wrong_rate = (answers - correct) * 1.0 / answers
     query = (query.having(answers >= min_answers)
-             .order_by(wrong_rate.desc(), (answers - correct).desc(), DailyQuestionRollup.question_id)
+             .order_by(wrong_rate.desc(), (answers - correct).desc(), question_id)
              .limit(limit))
     return [{"question_id": q, "topic": topic, **_accuracy_fields(int(a), int(c))}
             for q, topic, a, c in session.execute(query)]
@@ -238,12 +271,11 @@ def weakest_questions(
 def accuracy_by_building(session: Session, since: date | None = None) -> list[dict[str, Any]]:
     """Accuracy per building overall and per topic (every building listed; guests excluded)."""
     cells: dict[int, dict[str, tuple[int, int]]] = {}
+    rows = _topic_rows(since)
     for b_id, topic, a, c in session.execute(
-        select(DailyTopicRollup.building_id, DailyTopicRollup.topic,
-               func.sum(DailyTopicRollup.answers), func.sum(DailyTopicRollup.correct))
-        .where(DailyTopicRollup.building_id != GUEST_BUILDING,
-               *_day_filter(DailyTopicRollup.day, since))
-        .group_by(DailyTopicRollup.building_id, DailyTopicRollup.topic)
+        select(rows.c.building_id, rows.c.topic, func.sum(rows.c.answers), func.sum(rows.c.correct))
+        .where(rows.c.building_id != GUEST_BUILDING)
+        .group_by(rows.c.building_id, rows.c.topic)
     ):
         cells.setdefault(b_id, {})[topic] = (int(a or 0), int(c or 0))
     out = []

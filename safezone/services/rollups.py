@@ -1,4 +1,6 @@
-"""Daily rollups that dashboards read (DESIGN.md decision 8): kept current on write, rebuildable.
+"""Rollups that dashboards read (DESIGN.md decision 8): kept current on write, rebuildable.
+
+Daily and monthly grains of the same counts (see :mod:`safezone.models.rollups` for why months).
 
 What is counted, identically by :func:`apply_session` (one finished session, on write) and
 :func:`rebuild` (everything, from raw ``play_session``/``answer`` rows):
@@ -9,7 +11,11 @@ What is counted, identically by :func:`apply_session` (one finished session, on 
 - the building is the resident's current building, ``GUEST_BUILDING`` (0) without a resident;
 - the age group is the resident's, ``child`` for kids' mode without a card, else ``guest``;
 - ``DailyTopicRollup`` counts a session under the session's topic and each answer under the
-  answer's own topic.
+  answer's own topic;
+- the month is the local calendar month of that day (``month`` = its first day), and each monthly
+  row is the sum of the daily rows of its month (buildings summed for questions);
+- ``DailyQuestionTotal`` is ``DailyQuestionRollup`` summed over buildings;
+- ``DailyTotal`` is ``DailyTopicRollup`` summed over buildings, topics and age groups.
 
 ``apply_session`` must run once per finished session (``play.finish_session`` does that).
 """
@@ -19,9 +25,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    Date,
+    DateTime,
     Integer,
     String,
     Table,
@@ -36,13 +45,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from safezone.models import (
     GUEST_BUILDING,
     Answer,
     DailyQuestionRollup,
+    DailyQuestionTotal,
     DailyTopicRollup,
+    DailyTotal,
     Household,
+    MonthlyQuestionRollup,
+    MonthlyTopicRollup,
     PlayMode,
     PlaySession,
     Resident,
@@ -68,6 +82,30 @@ class RebuildCounts:
     topic_rows: int
     question_rows: int
     residents: int
+    monthly_topic_rows: int
+    monthly_question_rows: int
+    question_total_rows: int
+    total_rows: int
+
+
+def month_of(day: date) -> date:
+    """The ``month`` key of a local day: the first day of its calendar month."""
+    return day.replace(day=1)
+
+
+def month_sql(session: Session, day: ColumnElement[date]) -> ColumnElement[date]:
+    """SQL for :func:`month_of` applied to a ``Date`` column, for set-based queries."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # Truncate a timestamp *without* time zone, so the session's time zone plays no part.
+        naive = cast(day, DateTime(timezone=False))
+        return cast(func.date_trunc(literal_column("'month'"), naive), Date)
+    if dialect == "sqlite":
+        # Dates are ISO text on SQLite; the built-in modifier keeps them ISO text.
+        return func.date(day, literal_column("'start of month'"), type_=Date)
+    raise NotImplementedError(
+        f"month keys in SQL are implemented for SQLite and PostgreSQL, not {dialect}"
+    )
 
 
 #: Built upsert statements by (dialect, table): constructing ``excluded`` is costly, and a
@@ -133,12 +171,13 @@ def _who(session: Session, play: PlaySession) -> tuple[Resident | None, int, str
 
 
 def apply_session(session: Session, play: PlaySession) -> None:
-    """Add one finished session and its answers to the daily rollups and the resident's
-    activity (flushed, not committed). Call it exactly once per session."""
+    """Add one finished session and its answers to the daily and monthly rollups and the
+    resident's activity (flushed, not committed). Call it exactly once per session."""
     if play.finished_at is None:
         raise RollupError(f"session {play.id} is not finished; only finished sessions are counted")
     resident, building_id, age_group = _who(session, play)
     day = local_day(play.started_at)
+    month = month_of(day)
     answers = list(play.answers)
 
     per_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -152,39 +191,70 @@ def apply_session(session: Session, play: PlaySession) -> None:
         counts[1] += 1
         counts[2] += int(answer.correct)
 
+    topic_rows = [
+        {
+            "building_id": building_id,
+            "topic": topic,
+            "age_group": age_group,
+            "sessions": s,
+            "answers": a,
+            "correct": c,
+        }
+        for topic, (s, a, c) in sorted(per_topic.items())
+    ]
     _upsert(
         session,
         DailyTopicRollup.__table__,
-        [
-            {
-                "day": day,
-                "building_id": building_id,
-                "topic": topic,
-                "age_group": age_group,
-                "sessions": s,
-                "answers": a,
-                "correct": c,
-            }
-            for topic, (s, a, c) in sorted(per_topic.items())
-        ],
+        [{"day": day, **row} for row in topic_rows],
         keys=("day", "building_id", "topic", "age_group"),
         add=("sessions", "answers", "correct"),
     )
     _upsert(
         session,
-        DailyQuestionRollup.__table__,
+        MonthlyTopicRollup.__table__,
+        [{"month": month, **row} for row in topic_rows],
+        keys=("month", "building_id", "topic", "age_group"),
+        add=("sessions", "answers", "correct"),
+    )
+    _upsert(
+        session,
+        DailyTotal.__table__,
         [
             {
                 "day": day,
-                "question_id": qid,
-                "topic": topic,
-                "building_id": building_id,
-                "answers": a,
-                "correct": c,
+                "sessions": 1,
+                "answers": len(answers),
+                "correct": sum(int(a.correct) for a in answers),
             }
-            for qid, (topic, a, c) in sorted(per_question.items())
         ],
+        keys=("day",),
+        add=("sessions", "answers", "correct"),
+    )
+    question_rows = [
+        {"question_id": qid, "topic": topic, "answers": a, "correct": c}
+        for qid, (topic, a, c) in sorted(per_question.items())
+    ]
+    _upsert(
+        session,
+        DailyQuestionRollup.__table__,
+        [{"day": day, "building_id": building_id, **row} for row in question_rows],
         keys=("day", "question_id", "building_id"),
+        add=("answers", "correct"),
+        least=("topic",),
+    )
+    _upsert(
+        session,
+        DailyQuestionTotal.__table__,
+        [{"day": day, **row} for row in question_rows],
+        keys=("day", "question_id"),
+        add=("answers", "correct"),
+        least=("topic",),
+    )
+    _upsert(
+        session,
+        MonthlyQuestionRollup.__table__,
+        [{"month": month, **row} for row in question_rows],
+        keys=("month", "question_id"),
         add=("answers", "correct"),
         least=("topic",),
     )
@@ -215,11 +285,17 @@ def _count(session: Session, model: type) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
+#: Tables :func:`rebuild` writes, one progress step each.
+STEPS = 7
+
+
 def rebuild(session: Session, progress: Progress | None = None) -> RebuildCounts:
     """Recompute every rollup from the raw sessions and answers with set-based SQL (flushed, not
     committed); yields exactly the rows incremental :func:`apply_session` calls produce.
 
-    ``progress(step, steps)`` is called after each of the three tables.
+    The monthly tables and the per-question and per-day totals are summed from the freshly
+    rebuilt daily ones (a few hundred thousand rows, not millions of answers). ``progress(step, steps)``
+    is called after each of the :data:`STEPS` tables.
     """
     session.flush()
     day = local_day_sql(session, PlaySession.started_at)
@@ -240,7 +316,15 @@ def rebuild(session: Session, progress: Progress | None = None) -> RebuildCounts
             Household, Household.id == Resident.household_id
         )
 
-    for model in (DailyTopicRollup, DailyQuestionRollup, ResidentActivity):
+    for model in (
+        DailyTopicRollup,
+        DailyQuestionRollup,
+        DailyQuestionTotal,
+        DailyTotal,
+        MonthlyTopicRollup,
+        MonthlyQuestionRollup,
+        ResidentActivity,
+    ):
         session.execute(delete(model))
 
     # Topic rollup: sessions under the session topic, answers under their own topic.
@@ -279,7 +363,7 @@ def rebuild(session: Session, progress: Progress | None = None) -> RebuildCounts
         )
     )
     if progress:
-        progress(1, 3)
+        progress(1, STEPS)
 
     per_answer = (
         with_people(
@@ -307,7 +391,73 @@ def rebuild(session: Session, progress: Progress | None = None) -> RebuildCounts
         )
     )
     if progress:
-        progress(2, 3)
+        progress(2, STEPS)
+
+    month = month_sql(session, DailyTopicRollup.day).label("month")
+    group = (
+        month,
+        DailyTopicRollup.building_id,
+        DailyTopicRollup.topic,
+        DailyTopicRollup.age_group,
+    )
+    session.execute(
+        insert(MonthlyTopicRollup).from_select(
+            ["month", "building_id", "topic", "age_group", "sessions", "answers", "correct"],
+            select(
+                *group,
+                func.sum(DailyTopicRollup.sessions),
+                func.sum(DailyTopicRollup.answers),
+                func.sum(DailyTopicRollup.correct),
+            ).group_by(*group),
+        )
+    )
+    if progress:
+        progress(3, STEPS)
+
+    month = month_sql(session, DailyQuestionRollup.day).label("month")
+    session.execute(
+        insert(MonthlyQuestionRollup).from_select(
+            ["month", "question_id", "topic", "answers", "correct"],
+            select(
+                month,
+                DailyQuestionRollup.question_id,
+                func.min(DailyQuestionRollup.topic),
+                func.sum(DailyQuestionRollup.answers),
+                func.sum(DailyQuestionRollup.correct),
+            ).group_by(month, DailyQuestionRollup.question_id),
+        )
+    )
+    if progress:
+        progress(4, STEPS)
+
+    group = (DailyQuestionRollup.day, DailyQuestionRollup.question_id)
+    session.execute(
+        insert(DailyQuestionTotal).from_select(
+            ["day", "question_id", "topic", "answers", "correct"],
+            select(
+                *group,
+                func.min(DailyQuestionRollup.topic),
+                func.sum(DailyQuestionRollup.answers),
+                func.sum(DailyQuestionRollup.correct),
+            ).group_by(*group),
+        )
+    )
+    if progress:
+        progress(5, STEPS)
+
+    session.execute(
+        insert(DailyTotal).from_select(
+            ["day", "sessions", "answers", "correct"],
+            select(
+                DailyTopicRollup.day,
+                func.sum(DailyTopicRollup.sessions),
+                func.sum(DailyTopicRollup.answers),
+                func.sum(DailyTopicRollup.correct),
+            ).group_by(DailyTopicRollup.day),
+        )
+    )
+    if progress:
+        progress(6, STEPS)
 
     per_session = (
         select(
@@ -349,10 +499,14 @@ def rebuild(session: Session, progress: Progress | None = None) -> RebuildCounts
         )
     )
     if progress:
-        progress(3, 3)
+        progress(STEPS, STEPS)
     session.flush()
     return RebuildCounts(
         topic_rows=_count(session, DailyTopicRollup),
         question_rows=_count(session, DailyQuestionRollup),
         residents=_count(session, ResidentActivity),
+        monthly_topic_rows=_count(session, MonthlyTopicRollup),
+        monthly_question_rows=_count(session, MonthlyQuestionRollup),
+        question_total_rows=_count(session, DailyQuestionTotal),
+        total_rows=_count(session, DailyTotal),
     )

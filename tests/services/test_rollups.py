@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -12,7 +13,11 @@ from sqlalchemy.orm import Session
 from safezone.models import (
     AgeGroup,
     DailyQuestionRollup,
+    DailyQuestionTotal,
     DailyTopicRollup,
+    DailyTotal,
+    MonthlyQuestionRollup,
+    MonthlyTopicRollup,
     PlayMode,
     ResidentActivity,
 )
@@ -45,7 +50,66 @@ def snapshot(session: Session) -> dict[str, list[tuple]]:
         )
         for r in session.scalars(select(ResidentActivity))
     ]
-    return {"topic": sorted(topic), "question": sorted(question), "activity": sorted(activity)}
+    monthly_topic = [
+        (r.month, r.building_id, r.topic, r.age_group, r.sessions, r.answers, r.correct)
+        for r in session.scalars(select(MonthlyTopicRollup))
+    ]
+    monthly_question = [
+        (r.month, r.question_id, r.topic, r.answers, r.correct)
+        for r in session.scalars(select(MonthlyQuestionRollup))
+    ]
+    question_total = [
+        (r.day, r.question_id, r.topic, r.answers, r.correct)
+        for r in session.scalars(select(DailyQuestionTotal))
+    ]
+    total = [
+        (r.day, r.sessions, r.answers, r.correct) for r in session.scalars(select(DailyTotal))
+    ]
+    return {
+        "topic": sorted(topic),
+        "question": sorted(question),
+        "activity": sorted(activity),
+        "monthly_topic": sorted(monthly_topic),
+        "monthly_question": sorted(monthly_question),
+        "question_total": sorted(question_total),
+        "total": sorted(total),
+    }
+
+
+def months_of_topics(daily: list[tuple]) -> list[tuple]:
+    """Daily topic snapshot rows summed per month by hand: the monthly table must hold this."""
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for day, building, topic, age, sessions, answers, correct in daily:
+        counts = sums[(day.replace(day=1), building, topic, age)]
+        counts[0] += sessions
+        counts[1] += answers
+        counts[2] += correct
+    return sorted((*key, *counts) for key, counts in sums.items())
+
+
+def days_of_topics(daily: list[tuple]) -> list[tuple]:
+    """Daily topic snapshot rows summed per day over buildings, topics and age groups, by hand:
+    the daily total table must hold this."""
+    sums: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for day, _building, _topic, _age, sessions, answers, correct in daily:
+        counts = sums[day]
+        counts[0] += sessions
+        counts[1] += answers
+        counts[2] += correct
+    return sorted((day, *counts) for day, counts in sums.items())
+
+
+def months_of_questions(daily: list[tuple], *, by_day: bool = False) -> list[tuple]:
+    """Daily question snapshot rows summed per month (per day with ``by_day``) over buildings,
+    by hand."""
+    sums: dict[tuple, list] = {}
+    for day, question, topic, _building, answers, correct in daily:
+        key = (day if by_day else day.replace(day=1), question)
+        counts = sums.setdefault(key, [topic, 0, 0])
+        counts[0] = min(counts[0], topic)
+        counts[1] += answers
+        counts[2] += correct
+    return sorted((*key, *counts) for key, counts in sums.items())
 
 
 def test_sessions_are_counted_on_the_local_day_with_building_and_age_group(
@@ -71,7 +135,46 @@ def test_sessions_are_counted_on_the_local_day_with_building_and_age_group(
             (date(2026, 11, 28), "k1", "fire", 0, 1, 1),
         ],
         "activity": [(grandma.id, grandma.household_id, b, at, at, 1, 2, 1)],
+        "monthly_topic": [
+            (date(2026, 11, 1), 0, "fire", "child", 1, 1, 1),
+            (date(2026, 11, 1), 0, "fire", "guest", 1, 1, 0),
+            (date(2026, 11, 1), b, "fire", "elder", 1, 2, 1),
+        ],
+        "monthly_question": [
+            (date(2026, 11, 1), "f1", "fire", 2, 1),
+            (date(2026, 11, 1), "f2", "fire", 1, 0),
+            (date(2026, 11, 1), "k1", "fire", 1, 1),
+        ],
+        "question_total": [
+            (date(2026, 11, 28), "f1", "fire", 2, 1),
+            (date(2026, 11, 28), "f2", "fire", 1, 0),
+            (date(2026, 11, 28), "k1", "fire", 1, 1),
+        ],
+        "total": [(date(2026, 11, 28), 3, 4, 2)],
     }
+
+
+def test_months_are_local_calendar_months(
+    db: Session, community: Community, play_round: PlayRound
+) -> None:
+    amy = community.resident("阿美")
+    b = community.buildings[0].id
+    # 15:59 UTC on 31 Oct is 23:59 on 31 Oct locally; 16:00 UTC is already 1 Nov.
+    play_round(amy, [("f1", True)], now=datetime(2026, 10, 31, 15, 59, tzinfo=UTC))
+    play_round(amy, [("f1", False), ("f2", True)], now=datetime(2026, 10, 31, 16, 0, tzinfo=UTC))
+    play_round(amy, [("f1", True)], now=datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
+    rows = snapshot(db)
+    assert rows["monthly_topic"] == [
+        (date(2026, 10, 1), b, "fire", "adult", 1, 1, 1),
+        (date(2026, 11, 1), b, "fire", "adult", 2, 3, 2),
+    ]
+    assert rows["monthly_question"] == [
+        (date(2026, 10, 1), "f1", "fire", 1, 1),
+        (date(2026, 11, 1), "f1", "fire", 2, 1),
+        (date(2026, 11, 1), "f2", "fire", 1, 1),
+    ]
+    rollups.rebuild(db)
+    assert snapshot(db) == rows
 
 
 def test_incremental_rollups_equal_a_full_rebuild(
@@ -84,7 +187,8 @@ def test_incremental_rollups_equal_a_full_rebuild(
     ]
     topics = ["fire", "home", "traffic", "cyber"]
     for i in range(24):
-        at = now - timedelta(days=i % 5, hours=i * 3)  # crosses local midnights
+        # Crosses local midnights, and (i >= 16: 28 days and more back) the end of October.
+        at = now - timedelta(days=i % 5 + (28 if i >= 16 else 0), hours=i * 3)
         who = people[i % 4] if i % 4 < 3 else None
         mode = PlayMode.KIDS if who is people[2] or i % 8 == 7 else None
         topic = topics[i % 4]
@@ -119,14 +223,28 @@ def test_incremental_rollups_equal_a_full_rebuild(
 
     incremental = snapshot(db)
     assert len(incremental["topic"]) > 10 and len(incremental["activity"]) == 3
+    assert {m for m, *_ in incremental["monthly_topic"]} == {date(2026, 10, 1), date(2026, 11, 1)}
+    assert incremental["monthly_topic"] == months_of_topics(incremental["topic"])
+    assert incremental["monthly_question"] == months_of_questions(incremental["question"])
+    assert incremental["question_total"] == months_of_questions(
+        incremental["question"], by_day=True
+    )
+    assert incremental["total"] == days_of_topics(incremental["topic"])
+    # 25 finished sessions (the abandoned one is not counted), each on one day.
+    assert sum(sessions for _day, sessions, _a, _c in incremental["total"]) == 25
+    assert len(incremental["total"]) > 5
     steps: list[tuple[int, int]] = []
     counts = rollups.rebuild(db, progress=lambda done, total: steps.append((done, total)))
     assert snapshot(db) == incremental
-    assert steps == [(1, 3), (2, 3), (3, 3)]
+    assert steps == [(step, 7) for step in range(1, 8)]
     assert counts == rollups.RebuildCounts(
         topic_rows=len(incremental["topic"]),
         question_rows=len(incremental["question"]),
         residents=3,
+        monthly_topic_rows=len(incremental["monthly_topic"]),
+        monthly_question_rows=len(incremental["monthly_question"]),
+        question_total_rows=len(incremental["question_total"]),
+        total_rows=len(incremental["total"]),
     )
     # Rebuilding twice changes nothing.
     rollups.rebuild(db)
@@ -134,7 +252,7 @@ def test_incremental_rollups_equal_a_full_rebuild(
 
 
 def test_rebuild_of_an_empty_database_writes_nothing(db: Session) -> None:
-    assert rollups.rebuild(db) == rollups.RebuildCounts(0, 0, 0)
+    assert rollups.rebuild(db) == rollups.RebuildCounts(0, 0, 0, 0, 0, 0, 0)
 
 
 def test_unfinished_sessions_cannot_be_applied(
@@ -145,7 +263,7 @@ def test_unfinished_sessions_cannot_be_applied(
     )
     with pytest.raises(RollupError, match="not finished"):
         rollups.apply_session(db, play)
-    assert snapshot(db) == {"topic": [], "question": [], "activity": []}
+    assert all(rows == [] for rows in snapshot(db).values())
 
 
 def test_finishing_twice_counts_once(

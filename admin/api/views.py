@@ -1,0 +1,228 @@
+"""Views of the sync API. Thin: parse, authenticate, call :mod:`safezone.sync`, answer JSON.
+
+Every view is marked :func:`admin.security.public` for the admin's deny-by-default guard (there
+is no staff login here) and checks the kiosk's bearer token itself; each request runs in its own
+database transaction, committed only when the whole request succeeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from admin.api.openapi import openapi_document
+from admin.security import public
+from admin.state import now, state
+from safezone.models import Kiosk
+from safezone.sync import export, ingest, tokens
+from safezone.sync.schemas import (
+    MAX_PUSH_BYTES,
+    EnrolRequest,
+    EnrolResponse,
+    KioskInfo,
+    PushBatch,
+)
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+#: Largest enrolment request body.
+_MAX_ENROL_BYTES = 4096
+
+
+class _Refusal(Exception):
+    def __init__(self, status: int, error: str, message: str,
+                 details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.error, self.message, self.details = status, error, message, details or []
+
+
+def _error(status: int, error: str, message: str, details: list[dict[str, Any]] | None = None,
+           headers: dict[str, str] | None = None) -> Response:
+    response = jsonify(error=error, message=message, details=details or [])
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _ok(model: BaseModel, *, etag: str | None = None) -> Response:
+    response = current_app.response_class(model.model_dump_json(), mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    if etag is not None:
+        response.set_etag(etag)
+    return response
+
+
+@contextmanager
+def _transaction() -> Iterator[Session]:
+    """One session per request: committed when the block finishes, else rolled back."""
+    session = state().database.sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _json_body(model: type[BaseModel], limit: int) -> Any:
+    """The request body parsed into ``model``; refusals carry the reason."""
+    if request.mimetype != "application/json":
+        raise _Refusal(415, "unsupported_media_type",
+                       "请求体必须是 JSON / send the body as application/json")
+    request.max_content_length = limit
+    try:
+        raw = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise _Refusal(413, "payload_too_large",
+                       f"请求体过大 / the body is larger than {limit} bytes; send smaller batches"
+                       ) from None
+    if not raw:
+        raise _Refusal(400, "empty_body", "请求体为空 / the body is empty")
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False)
+        if any(e["type"] == "json_invalid" for e in errors):
+            raise _Refusal(400, "invalid_json", "请求体不是有效的 JSON / the body is not valid JSON",
+                           [{"msg": e["msg"]} for e in errors[:5]]) from None
+        raise _Refusal(422, "invalid_payload", "数据校验失败 / the payload is not valid",
+                       [{"loc": ".".join(str(p) for p in e["loc"]), "msg": e["msg"],
+                         "type": e["type"]} for e in errors[:50]]) from None
+
+
+def kiosk_api(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Run ``view(session, kiosk, ...)`` for a request with a valid kiosk token, inside one
+    transaction; refusals and database trouble become JSON errors."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        try:
+            with _transaction() as session:
+                kiosk = tokens.authenticate(session, request.headers.get("Authorization"),
+                                            now=now())
+                return view(session, kiosk, *args, **kwargs)
+        except tokens.KioskAuthError as exc:
+            headers = {"WWW-Authenticate": 'Bearer realm="safezone"'} if exc.status == 401 else {}
+            return _error(exc.status, exc.error, exc.message, headers=headers)
+        except _Refusal as exc:
+            return _error(exc.status, exc.error, exc.message, exc.details)
+        except ingest.IngestError as exc:
+            return _error(exc.status, exc.error, exc.message, exc.details)
+        except (IntegrityError, DBAPIError) as exc:
+            # A concurrent push of overlapping records or a deadlock: nothing was committed,
+            # the kiosk retries later and the retry is idempotent.
+            current_app.logger.warning("sync API database error: %s", exc.__class__.__name__)
+            return _error(503, "busy", "数据库繁忙，请稍后重试 / the database is busy; retry later",
+                          headers={"Retry-After": "5"})
+
+    return wrapper
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    return _error(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"),
+                  exc.description or "")
+
+
+@bp.get("/openapi.json")
+@public
+def openapi() -> Response:
+    """The OpenAPI 3.1 document of this API."""
+    return jsonify(openapi_document())
+
+
+@bp.post("/enrol")
+@public
+def enrol() -> Response:
+    """Exchange a one-time enrolment code for this kiosk's API token."""
+    try:
+        body = _json_body(EnrolRequest, _MAX_ENROL_BYTES)
+        with _transaction() as session:
+            clock = now()
+            enrolment = tokens.enrol(session, body.code, now=clock)
+            result = EnrolResponse(kiosk_id=enrolment.kiosk.id, kiosk_name=enrolment.kiosk.name,
+                                   token=enrolment.token, server_time=clock)
+        return _ok(result)
+    except _Refusal as exc:
+        return _error(exc.status, exc.error, exc.message, exc.details)
+    except tokens.KioskAuthError as exc:
+        return _error(exc.status, exc.error, exc.message)
+    except (IntegrityError, DBAPIError):
+        return _error(503, "busy", "数据库繁忙，请稍后重试 / the database is busy; retry later",
+                      headers={"Retry-After": "5"})
+
+
+@bp.get("/kiosk")
+@public
+@kiosk_api
+def whoami(_session: Session, kiosk: Kiosk) -> Response:
+    """Which kiosk the token belongs to, and the server's clock."""
+    return _ok(KioskInfo(kiosk_id=kiosk.id, name=kiosk.name, server_time=now()))
+
+
+@bp.post("/push")
+@public
+@kiosk_api
+def push(session: Session, kiosk: Kiosk) -> Response:
+    """Store a batch of the kiosk's records (all or nothing, idempotent by id)."""
+    batch = _json_body(PushBatch, MAX_PUSH_BYTES)
+    result = ingest.ingest_batch(session, kiosk, batch, now=now())
+    return _ok(result)
+
+
+#: Longest ``If-None-Match`` header accepted (documented in the OpenAPI document).
+MAX_ETAG_HEADER = 200
+
+
+def _not_modified(version: str) -> Response | None:
+    if len(request.headers.get("If-None-Match", "")) > MAX_ETAG_HEADER:
+        raise _Refusal(400, "bad_header",
+                       f"If-None-Match 过长 / If-None-Match is longer than {MAX_ETAG_HEADER} characters")
+    if request.if_none_match.contains(version):
+        response = current_app.response_class(status=304)
+        response.set_etag(version)
+        return response
+    return None
+
+
+@bp.get("/roster")
+@public
+@kiosk_api
+def roster(session: Session, kiosk: Kiosk) -> Response:
+    """Residents, cards (hashes only) and balances; 304 when the kiosk's version is current."""
+    data = export.build_roster(session, now=now())
+    return _not_modified(data.version) or _ok(data, etag=data.version)
+
+
+@bp.get("/roadshows")
+@public
+@kiosk_api
+def roadshows(session: Session, kiosk: Kiosk) -> Response:
+    """Roadshows that have not ended yet (server clock)."""
+    return _ok(export.upcoming_roadshows(session, now=now()))
+
+
+@bp.get("/content")
+@public
+@kiosk_api
+def content(session: Session, kiosk: Kiosk) -> Response:
+    """The content pack; 304 when the kiosk already has this version."""
+    try:
+        pack = export.build_content_pack(state().settings.content_dir)
+    except export.ContentPackError as exc:
+        current_app.logger.error("content pack: %s", exc)
+        return _error(503, "content_unavailable",
+                      "服务器内容暂不可用 / the server's content cannot be packed right now")
+    return _not_modified(pack.version) or _ok(pack, etag=pack.version)

@@ -1,0 +1,1 @@
+"""The audit log feature of the admin."""

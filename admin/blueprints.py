@@ -1,0 +1,27 @@
+"""The list of feature blueprints, registered by the factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_all(app: Flask) -> None:
+    """Register every feature blueprint on ``app``."""
+    from admin.audit_log.views import bp as audit_bp
+    from admin.auth.views import bp as auth_bp
+    from admin.content.views import bp as content_bp
+    from admin.dashboards.views import bp as dashboards_bp
+    from admin.exports.views import bp as exports_bp
+    from admin.home import bp as home_bp
+    from admin.residents.views import bp as residents_bp
+    from admin.roadshows.views import bp as roadshows_bp
+    from admin.store.views import bp as store_bp
+
+    for bp in (auth_bp, home_bp, residents_bp, roadshows_bp, dashboards_bp, store_bp, content_bp,
+               exports_bp, audit_bp):
+        app.register_blueprint(bp)
+
+    # The kiosk sync API: token-authenticated JSON, exempt from CSRF (registered after CSRFProtect).
+    from admin.api import register as register_api
+
+    register_api(app)

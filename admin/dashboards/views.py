@@ -1,0 +1,118 @@
+"""Dashboard page and its JSON endpoints (each a thin wrapper over safezone.services.dashboards)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from flask import Blueprint, abort, jsonify, render_template, request
+from sqlalchemy import select
+
+from admin.content_bank import question_text
+from admin.db import db
+from admin.i18n import current_lang
+from admin.residents import queries as resident_queries
+from admin.security import READERS, roles
+from admin.state import now
+from safezone.models import RoadshowEvent
+from safezone.services import dashboards
+from safezone.services.localtime import local_day
+
+bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
+
+#: Time windows offered by the page, in days (0 = since the beginning).
+WINDOWS = (7, 30, 90, 365, 0)
+
+
+def _since():
+    raw = request.args.get("days", "")
+    days = int(raw) if raw.isdigit() else 0
+    return None if days <= 0 else local_day(now()) - timedelta(days=days - 1)
+
+
+@bp.route("/")
+@roles(*READERS)
+def index():
+    """The dashboard page (charts load from the JSON endpoints below)."""
+    events = db().scalars(
+        select(RoadshowEvent).where(RoadshowEvent.starts_at <= now())
+        .order_by(RoadshowEvent.starts_at.desc()).limit(20)
+    ).all()
+    return render_template("dashboards/index.html", events=events, windows=WINDOWS)
+
+
+@bp.route("/api/reach")
+@roles(*READERS, json=True)
+def api_reach():
+    """Reach overall, per plot and per building."""
+    return jsonify(dashboards.reach(db()))
+
+
+@bp.route("/api/plays")
+@roles(*READERS, json=True)
+def api_plays():
+    """Sessions and accuracy per day (``?days=``, default 30, at most 366)."""
+    raw = request.args.get("days", "30")
+    days = min(max(int(raw), 1), 366) if raw.isdigit() else 30
+    return jsonify(days=dashboards.plays_over_time(db(), days, now()))
+
+
+@bp.route("/api/topics")
+@roles(*READERS, json=True)
+def api_topics():
+    """Sessions per topic and accuracy per topic."""
+    since = _since()
+    return jsonify(sessions=dashboards.topics(db(), since), accuracy=dashboards.accuracy_by_topic(db(), since))
+
+
+@bp.route("/api/age-groups")
+@roles(*READERS, json=True)
+def api_age_groups():
+    """Sessions and accuracy per age group."""
+    return jsonify(age_groups=dashboards.age_groups(db(), _since()))
+
+
+@bp.route("/api/buildings")
+@roles(*READERS, json=True)
+def api_buildings():
+    """Accuracy per building and topic."""
+    return jsonify(buildings=dashboards.accuracy_by_building(db(), _since()))
+
+
+@bp.route("/api/weakest")
+@roles(*READERS, json=True)
+def api_weakest():
+    """The 20 questions most often answered wrong, with their text."""
+    lang = current_lang()
+    rows = dashboards.weakest_questions(db(), limit=20, since=_since())
+    return jsonify(questions=[{**row, "text": question_text(row["question_id"], lang)} for row in rows])
+
+
+@bp.route("/api/roadshow-impact/<uuid:event_id>")
+@roles(*READERS, json=True)
+def api_impact(event_id: uuid.UUID):
+    """Attendees' accuracy on the event's topics, 30 days before vs after."""
+    event = db().get(RoadshowEvent, event_id)
+    if event is None:
+        abort(404)
+    return jsonify(dashboards.roadshow_impact(db(), event, window_days=30, now=now()))
+
+
+@bp.route("/api/unreached")
+@roles(*READERS, json=True)
+def api_unreached():
+    """Households never reached (``?building=<id>``), for door-to-door follow-up."""
+    raw = request.args.get("building", "")
+    return jsonify(households=dashboards.unreached_households(
+        db(), building_id=int(raw) if raw.isdigit() else None, limit=2000))
+
+
+@bp.route("/unreached")
+@roles(*READERS)
+def unreached():
+    """Printable list of households never reached, by building."""
+    raw = request.args.get("building", "")
+    building_id = int(raw) if raw.isdigit() else None
+    rows = dashboards.unreached_households(db(), building_id=building_id)
+    return render_template("dashboards/unreached.html", rows=rows, building_id=building_id,
+                           buildings=resident_queries.buildings(db()))

@@ -1,0 +1,1 @@
+"""The exports feature of the admin."""

@@ -1,0 +1,1 @@
+"""Residents and households: search, edit, consent, anonymise, import, cards."""

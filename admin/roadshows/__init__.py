@@ -1,0 +1,1 @@
+"""Roadshows (路演): schedule, calendar, registrations with a waiting list, check-in, export."""

@@ -1,0 +1,131 @@
+"""``safezone admin``: serve the admin web app with waitress (a production WSGI server).
+
+Waitress is one process with a thread pool, so Python's GIL caps it at about one core. With
+``--processes N`` (POSIX) the listening socket is bound once and N forked workers, each with its
+own app and database pool, accept from it: the check-in endpoint then scales with the cores.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+
+import click
+
+from safezone.cli.context import CliContext, pass_cli
+
+
+def build_admin_app(cli: CliContext, *, http_cookies: bool, behind_proxy: bool):
+    """Create the Flask admin app for the CLI's settings (imported lazily: the core CLI must
+    not need Flask for its other commands)."""
+    from safezone.db.engine import DatabaseError
+    from safezone.db.migrate import SchemaOutdated
+
+    try:
+        from admin import create_app
+    except ImportError as exc:  # pragma: no cover - only without the web extras installed
+        raise click.ClickException(f"the admin app cannot be loaded: {exc}") from None
+    config = {}
+    if http_cookies:
+        # Plain HTTP on a LAN: browsers drop Secure cookies there, so login would silently fail.
+        config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+    try:
+        app = create_app(cli.settings, test_config=config)
+    except (DatabaseError, SchemaOutdated) as exc:
+        raise click.ClickException(str(exc)) from None
+    if behind_proxy:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # One reverse proxy (nginx/caddy doing TLS) in front: trust its X-Forwarded-* once.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    return app
+
+
+@click.command("admin", help="Serve the admin web app (waitress) on admin_host:admin_port.")
+@click.option("--host", default=None, help="Address to listen on (default: settings admin_host, 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default: settings admin_port, 5000).")
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Worker threads.")
+@click.option("--processes", type=click.IntRange(1, 32), default=1, show_default=True,
+              help="Worker processes sharing the port (POSIX only; each has its own threads).")
+@click.option("--http-cookies", is_flag=True,
+              help="Allow the login cookie over plain HTTP (LAN without TLS; not for the internet).")
+@click.option("--behind-proxy", is_flag=True,
+              help="Trust X-Forwarded-For/Proto/Host from one reverse proxy that terminates TLS.")
+@pass_cli
+def admin_cmd(cli: CliContext, host: str | None, port: int | None, threads: int, processes: int,
+              http_cookies: bool, behind_proxy: bool) -> None:
+    """Start waitress with the admin app; Ctrl+C stops it."""
+    from waitress import serve
+
+    if processes > 1 and hasattr(os, "fork"):
+        _serve_forked(cli, host or cli.settings.admin_host, port or cli.settings.admin_port,
+                      threads=threads, processes=processes, http_cookies=http_cookies,
+                      behind_proxy=behind_proxy)
+        return
+    app = build_admin_app(cli, http_cookies=http_cookies, behind_proxy=behind_proxy)
+    listen_host = host or cli.settings.admin_host
+    listen_port = port or cli.settings.admin_port
+    scheme = "http"
+    click.echo(f"safezone admin: {scheme}://{listen_host}:{listen_port}/  (Ctrl+C to stop)")
+    if not http_cookies and not behind_proxy and listen_host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("note: login cookies are Secure; on a LAN without TLS use --http-cookies "
+                   "or put a TLS proxy in front (--behind-proxy)", err=True)
+    serve(app, host=listen_host, port=listen_port, threads=threads, ident="safezone")
+
+
+def _serve_forked(cli: CliContext, host: str, port: int, *, threads: int, processes: int,
+                  http_cookies: bool, behind_proxy: bool) -> None:
+    """Bind once, fork ``processes`` waitress workers on the shared socket, wait for them."""
+    from waitress import serve
+
+    # Fail in the parent (with a clear message) if the database or settings are wrong.
+    build_admin_app(cli, http_cookies=http_cookies, behind_proxy=behind_proxy).extensions[
+        "safezone"].database.dispose()
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    listener.listen(1024)
+    click.echo(f"safezone admin: http://{host}:{port}/  ({processes} processes × {threads} threads; "
+               "Ctrl+C to stop)")
+    children: list[int] = []
+    for _ in range(processes):
+        pid = os.fork()
+        if pid == 0:  # worker: its own app, engine and pool (never share connections across fork)
+            code = 0
+            try:
+                app = build_admin_app(cli, http_cookies=http_cookies, behind_proxy=behind_proxy)
+                serve(app, sockets=[listener], threads=threads, ident="safezone")
+            except BaseException:  # noqa: BLE001 - a worker must never return into the parent's code
+                code = 1
+            finally:
+                os._exit(code)
+        children.append(pid)
+
+    def stop(_signum: int, _frame: object) -> None:
+        for child in children:
+            try:
+                os.kill(child, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    failed = 0
+    for child in children:
+        while True:
+            try:
+                _, status = os.waitpid(child, 0)
+                break
+            except InterruptedError:
+                continue
+        failed += int(os.waitstatus_to_exitcode(status) not in (0, -signal.SIGTERM))
+    listener.close()
+    if failed:
+        sys.exit(1)

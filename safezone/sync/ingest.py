@@ -1,0 +1,390 @@
+"""Server side of push: store a kiosk's batch idempotently, in one transaction.
+
+Every record carries its client-generated UUID, so storing is "insert unless that id is already
+here": a retried batch changes nothing. Before anything is written the whole batch is checked
+(duplicate ids, records of another kiosk, unknown residents/sessions/roadshows); any problem
+raises :class:`IngestError` and nothing is written. Rollups are computed exactly once per session
+that arrives finished (or arrives unfinished and is finished by a later batch): the insert and the
+``finished_at IS NULL`` update report which rows they changed, so a concurrent retry of the same
+batch cannot count a session twice. Record timestamps are the kiosk's and are trusted; the
+receipt time (audit entry, ``Kiosk.last_seen_at``) is the server's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from safezone.models import (
+    Answer,
+    BadgeAward,
+    CheckIn,
+    Household,
+    Kiosk,
+    PlaySession,
+    PointsEntry,
+    PointsReason,
+    Resident,
+    RoadshowEvent,
+)
+from safezone.services import audit, rollups
+from safezone.services.localtime import require_aware
+from safezone.sync.schemas import KindCounts, PushBatch, PushResult
+
+#: Ids per ``IN (...)`` list: well below SQLite's bound-parameter limit.
+_CHUNK = 500
+
+
+class IngestError(Exception):
+    """A batch was refused; nothing of it was written.
+
+    ``status`` is the HTTP status (403 another kiosk's data, 409 id clash, 422 invalid),
+    ``error`` a stable code, ``details`` the offending records.
+    """
+
+    def __init__(self, status: int, error: str, message: str,
+                 details: Sequence[dict[str, Any]] = ()) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+        self.details = list(details)[:50]
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _rows(session: Session, query_for: Any, ids: Iterable[Any]) -> list[Any]:
+    """Run ``query_for(chunk)`` over ``ids`` in chunks and concatenate the rows."""
+    wanted = sorted(set(ids), key=str)
+    out: list[Any] = []
+    for chunk in _chunks(wanted):
+        out.extend(session.execute(query_for(chunk)).all())
+    return out
+
+
+def _insert(session: Session, table: Table) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"sync ingest supports SQLite and PostgreSQL, not {dialect}")
+
+
+def _insert_new(session: Session, table: Table, rows: list[dict[str, Any]],
+                *, any_conflict: bool = False) -> set[UUID]:
+    """Insert rows whose key is not taken yet; return the ids actually inserted.
+
+    ``any_conflict`` also skips rows clashing on another unique key (a badge already earned,
+    a resident already checked in at that event).
+    """
+    if not rows:
+        return set()
+    stmt = _insert(session, table)
+    stmt = stmt.on_conflict_do_nothing() if any_conflict else stmt.on_conflict_do_nothing(
+        index_elements=["id"]
+    )
+    inserted: set[UUID] = set()
+    for start in range(0, len(rows), 2000):
+        result = session.connection().execute(
+            stmt.returning(table.c.id), rows[start : start + 2000]
+        )
+        inserted.update(result.scalars().all())
+    return inserted
+
+
+@dataclass
+class _Plan:
+    """What the checks learned about the batch, used by the writes."""
+
+    existing_sessions: dict[UUID, tuple[UUID | None, datetime | None, int | None]] = field(
+        default_factory=dict
+    )
+    existing_answers: set[UUID] = field(default_factory=set)
+    existing_points: set[UUID] = field(default_factory=set)
+    existing_badges: set[UUID] = field(default_factory=set)
+    existing_checkins: set[UUID] = field(default_factory=set)
+
+
+def _refuse_duplicates(batch: PushBatch) -> None:
+    for name in ("sessions", "answers", "points_entries", "badge_awards", "checkins"):
+        seen: set[UUID] = set()
+        dupes = []
+        for record in getattr(batch, name):
+            if record.id in seen:
+                dupes.append({"kind": name, "id": str(record.id)})
+            seen.add(record.id)
+        if dupes:
+            raise IngestError(422, "duplicate_id",
+                              f"批次中有重复记录 / the batch lists the same {name} id twice", dupes)
+
+
+def _refuse_foreign_kiosk_fields(batch: PushBatch, me: UUID) -> None:
+    foreign = [
+        {"kind": name, "id": str(r.id), "kiosk_id": str(r.kiosk_id)}
+        for name in ("sessions", "points_entries", "checkins")
+        for r in getattr(batch, name)
+        if r.kiosk_id is not None and r.kiosk_id != me
+    ]
+    if foreign:
+        raise IngestError(403, "foreign_kiosk",
+                          "记录属于另一台终端 / these records name another kiosk; a kiosk may "
+                          "only send its own records", foreign)
+
+
+def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
+    """Every check that needs the database; raises before anything is written."""
+    plan = _Plan()
+    batch_sessions = {s.id: s for s in batch.sessions}
+    wanted_sessions = set(batch_sessions) | {a.session_id for a in batch.answers} | {
+        b.session_id for b in batch.badge_awards if b.session_id is not None
+    }
+    for sid, kiosk_id, finished_at, resident_id in _rows(
+        session,
+        lambda ids: select(PlaySession.id, PlaySession.kiosk_id, PlaySession.finished_at,
+                           PlaySession.resident_id).where(PlaySession.id.in_(ids)),
+        wanted_sessions,
+    ):
+        plan.existing_sessions[sid] = (kiosk_id, finished_at, resident_id)
+    clashes = [
+        {"kind": "sessions", "id": str(sid)}
+        for sid, (kiosk_id, _, _) in plan.existing_sessions.items() if kiosk_id != me
+    ]
+    if clashes:
+        raise IngestError(409, "id_conflict",
+                          "会话编号已属于另一台终端 / these play sessions belong to another "
+                          "kiosk on the server", clashes)
+
+    problems = []
+    for answer in batch.answers:
+        owner = batch_sessions.get(answer.session_id)
+        if owner is not None:
+            session_resident = owner.resident_id
+        elif answer.session_id in plan.existing_sessions:
+            session_resident = plan.existing_sessions[answer.session_id][2]
+        else:
+            problems.append({"kind": "answers", "id": str(answer.id),
+                             "reason": f"unknown session {answer.session_id}"})
+            continue
+        if answer.resident_id != session_resident:
+            problems.append({"kind": "answers", "id": str(answer.id),
+                             "reason": "resident_id differs from its session's"})
+    for badge in batch.badge_awards:
+        if badge.session_id is not None and badge.session_id not in batch_sessions and (
+            badge.session_id not in plan.existing_sessions
+        ):
+            problems.append({"kind": "badge_awards", "id": str(badge.id),
+                             "reason": f"unknown session {badge.session_id}"})
+    if problems:
+        raise IngestError(422, "unknown_session",
+                          "答题记录找不到所属会话 / records refer to sessions that are neither in "
+                          "the batch nor on the server", problems)
+
+    residents = {s.resident_id for s in batch.sessions if s.resident_id is not None}
+    residents |= {a.resident_id for a in batch.answers if a.resident_id is not None}
+    residents |= {r.resident_id for name in ("points_entries", "badge_awards", "checkins")
+                  for r in getattr(batch, name)}
+    known = {row[0] for row in _rows(
+        session, lambda ids: select(Resident.id).where(Resident.id.in_(ids)), residents)}
+    if residents - known:
+        raise IngestError(422, "unknown_resident",
+                          "服务器上没有这些居民 / these residents do not exist on the server",
+                          [{"resident_id": r} for r in sorted(residents - known)])
+
+    events = {s.roadshow_id for s in batch.sessions if s.roadshow_id is not None}
+    events |= {c.event_id for c in batch.checkins}
+    known_events = {row[0] for row in _rows(
+        session, lambda ids: select(RoadshowEvent.id).where(RoadshowEvent.id.in_(ids)), events)}
+    if events - known_events:
+        raise IngestError(422, "unknown_roadshow",
+                          "服务器上没有这些路演活动 / these roadshows do not exist on the server",
+                          [{"roadshow_id": str(e)} for e in sorted(events - known_events, key=str)])
+
+    clashes = []
+    for aid, kiosk_id in _rows(
+        session,
+        lambda ids: select(Answer.id, PlaySession.kiosk_id)
+        .join(PlaySession, PlaySession.id == Answer.session_id).where(Answer.id.in_(ids)),
+        (a.id for a in batch.answers),
+    ):
+        plan.existing_answers.add(aid)
+        if kiosk_id != me:
+            clashes.append({"kind": "answers", "id": str(aid)})
+    for pid, kiosk_id in _rows(
+        session, lambda ids: select(PointsEntry.id, PointsEntry.kiosk_id).where(
+            PointsEntry.id.in_(ids)), (p.id for p in batch.points_entries),
+    ):
+        plan.existing_points.add(pid)
+        if kiosk_id != me:
+            clashes.append({"kind": "points_entries", "id": str(pid)})
+    incoming_badges = {b.id: b for b in batch.badge_awards}
+    for bid, resident_id, badge_id in _rows(
+        session, lambda ids: select(BadgeAward.id, BadgeAward.resident_id, BadgeAward.badge_id)
+        .where(BadgeAward.id.in_(ids)), incoming_badges,
+    ):
+        plan.existing_badges.add(bid)
+        mine = incoming_badges[bid]
+        if (resident_id, badge_id) != (mine.resident_id, mine.badge_id):
+            clashes.append({"kind": "badge_awards", "id": str(bid)})
+    for cid, kiosk_id in _rows(
+        session, lambda ids: select(CheckIn.id, CheckIn.kiosk_id).where(CheckIn.id.in_(ids)),
+        (c.id for c in batch.checkins),
+    ):
+        plan.existing_checkins.add(cid)
+        if kiosk_id != me:
+            clashes.append({"kind": "checkins", "id": str(cid)})
+    if clashes:
+        raise IngestError(409, "id_conflict",
+                          "记录编号已被另一台终端或管理后台使用 / these ids already belong to "
+                          "another kiosk's (or the admin's) records", clashes)
+    return plan
+
+
+def _counts(total: int, new: int, existing: int) -> KindCounts:
+    return KindCounts(new=new, existing=existing, skipped=total - new - existing)
+
+
+def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datetime) -> PushResult:
+    """Store ``batch`` sent by ``kiosk`` (flushed in the caller's transaction, not committed).
+
+    Raises :class:`IngestError` before writing anything when the batch is not acceptable.
+    """
+    require_aware(now)
+    me = kiosk.id
+    _refuse_duplicates(batch)
+    _refuse_foreign_kiosk_fields(batch, me)
+    plan = _check(session, batch, me)
+
+    new_sessions = _insert_new(session, PlaySession.__table__, [
+        {"id": s.id, "kiosk_id": me, "resident_id": s.resident_id, "mode": s.mode,
+         "game_type": s.game_type, "topic": s.topic, "content_id": s.content_id,
+         "roadshow_id": s.roadshow_id, "language": s.language, "started_at": s.started_at,
+         "finished_at": s.finished_at, "score": s.score, "max_score": s.max_score,
+         "points_awarded": s.points_awarded}
+        for s in batch.sessions
+    ])
+    to_count = {s.id for s in batch.sessions if s.id in new_sessions and s.finished_at is not None}
+    for s in batch.sessions:
+        if s.id in new_sessions or s.finished_at is None:
+            continue
+        # Arrived unfinished earlier, finished now: the conditional update is the "first time"
+        # test, so a concurrent retry of this batch cannot count the session twice.
+        finished = session.execute(
+            update(PlaySession)
+            .where(PlaySession.id == s.id, PlaySession.finished_at.is_(None))
+            .values(finished_at=s.finished_at, score=s.score, max_score=s.max_score,
+                    points_awarded=s.points_awarded)
+            .returning(PlaySession.id)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+        if finished is not None:
+            to_count.add(finished)
+
+    new_answers = _insert_new(session, Answer.__table__, [
+        {"id": a.id, "session_id": a.session_id, "resident_id": a.resident_id,
+         "question_id": a.question_id, "topic": a.topic, "correct": a.correct,
+         "chosen": a.chosen, "response_ms": a.response_ms, "answered_at": a.answered_at}
+        for a in batch.answers
+    ])
+    new_checkins = _insert_new(session, CheckIn.__table__, [
+        {"id": c.id, "event_id": c.event_id, "resident_id": c.resident_id, "operator_id": None,
+         "kiosk_id": me, "method": c.method, "checked_in_at": c.checked_in_at}
+        for c in batch.checkins
+    ], any_conflict=True)
+
+    # Check-in points only count when their check-in is on the server: a resident checked in at
+    # the same event on two offline kiosks keeps the first check-in and its points only.
+    checkin_sources = {p.source_id for p in batch.points_entries if p.reason == "checkin"}
+    stored_checkins = {str(row[0]) for row in _rows(
+        session, lambda ids: select(CheckIn.id).where(CheckIn.id.in_(ids)),
+        [UUID(s) for s in checkin_sources if s and _is_uuid(s)],
+    )}
+    points_rows = [
+        {"id": p.id, "resident_id": p.resident_id, "amount": p.amount,
+         "reason": PointsReason(p.reason), "source_id": p.source_id, "operator_id": None,
+         "kiosk_id": me, "note": p.note, "created_at": p.created_at}
+        for p in batch.points_entries
+        if p.reason != "checkin" or p.id in plan.existing_points or (
+            p.source_id is not None and _canonical(p.source_id) in stored_checkins)
+    ]
+    new_points = _insert_new(session, PointsEntry.__table__, points_rows)
+    new_badges = _insert_new(session, BadgeAward.__table__, [
+        {"id": b.id, "resident_id": b.resident_id, "badge_id": b.badge_id,
+         "session_id": b.session_id, "awarded_at": b.awarded_at}
+        for b in batch.badge_awards
+    ], any_conflict=True)
+
+    _count_sessions(session, to_count)
+
+    result = PushResult(
+        batch_id=batch.batch_id,
+        received_at=now,
+        clock_skew_seconds=round((batch.sent_at - now).total_seconds(), 3),
+        sessions=_counts(len(batch.sessions), len(new_sessions),
+                         len(batch.sessions) - len(new_sessions)),
+        answers=_counts(len(batch.answers), len(new_answers), len(plan.existing_answers)),
+        points_entries=_counts(len(batch.points_entries), len(new_points),
+                               len(plan.existing_points)),
+        badge_awards=_counts(len(batch.badge_awards), len(new_badges), len(plan.existing_badges)),
+        checkins=_counts(len(batch.checkins), len(new_checkins), len(plan.existing_checkins)),
+        sessions_counted=len(to_count),
+    )
+    if new_sessions or new_answers or new_points or new_badges or new_checkins or to_count:
+        audit.record(
+            session, action="sync.push", actor_label=f"kiosk:{me}", now=now,
+            target_type="kiosk", target_id=str(me),
+            details={"batch_id": str(batch.batch_id), "sent_at": batch.sent_at.isoformat(),
+                     "clock_skew_seconds": result.clock_skew_seconds,
+                     "new": {"sessions": len(new_sessions), "answers": len(new_answers),
+                             "points_entries": len(new_points), "badge_awards": len(new_badges),
+                             "checkins": len(new_checkins)},
+                     "sessions_counted": len(to_count)},
+        )
+    session.flush()
+    return result
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _canonical(value: str) -> str:
+    return str(UUID(value)) if _is_uuid(value) else value
+
+
+def _count_sessions(session: Session, ids: set[UUID]) -> None:
+    """Run :func:`rollups.apply_session` once for each newly arrived finished session."""
+    if not ids:
+        return
+    plays: list[PlaySession] = []
+    for chunk in _chunks(sorted(ids, key=str)):
+        plays.extend(session.scalars(
+            select(PlaySession).where(PlaySession.id.in_(chunk))
+            .options(selectinload(PlaySession.answers))
+        ))
+    resident_ids = sorted({p.resident_id for p in plays if p.resident_id is not None})
+    # Loaded up front (and kept referenced) so apply_session finds them in the identity map.
+    residents: list[Resident] = []
+    for chunk in _chunks(resident_ids):
+        residents.extend(session.scalars(
+            select(Resident).where(Resident.id.in_(chunk))
+            .options(selectinload(Resident.household).load_only(Household.building_id))
+        ))
+    # Sorted by start time: rollup rows are then touched in the same order by concurrent pushes.
+    for play in sorted(plays, key=lambda p: (p.started_at, str(p.id))):
+        rollups.apply_session(session, play)
+    del residents

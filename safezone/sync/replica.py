@@ -1,0 +1,238 @@
+"""Kiosk side: apply what was pulled to the local SQLite replica (same schema as the server).
+
+Roster rows are upserted by their server ids (residents get placeholder flats: the kiosk never
+stores who lives where, only the building). Balances: the replica's ledger holds one
+``sync:baseline`` adjustment per resident so that the local sum equals the server's balance plus
+what this kiosk has written and not yet had acknowledged. Content packs are written to a new
+folder, checked, renamed into place and switched to with an atomic symlink swap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
+
+from safezone.content.loader import CONTENT_SUFFIXES, load_content
+from safezone.models import (
+    AgeGroup,
+    Building,
+    Card,
+    CardStatus,
+    Household,
+    Plot,
+    PointsEntry,
+    PointsReason,
+    Resident,
+    RoadshowEvent,
+    RoadshowStatus,
+    Site,
+)
+from safezone.sync.models import SyncOutbox
+from safezone.sync.outbox import BASELINE_SOURCE
+from safezone.sync.schemas import ContentPack, RoadshowList, Roster
+
+#: Fixed namespace for the ids of baseline ledger entries (one per resident, same on every run).
+_BASELINE_NS = uuid.UUID("7f1c3c1e-5a0b-4c2e-9a51-7b1f1e0c5a10")
+#: Baselines are dated long ago so "points since ..." rankings do not count them.
+_BASELINE_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+CURRENT_LINK = "current"
+
+
+class ContentPackRejected(Exception):
+    """A pulled content pack was not installed (bad path, wrong hash, invalid content); the
+    kiosk keeps playing its current pack."""
+
+
+@dataclass(frozen=True)
+class RosterCounts:
+    """What applying a roster changed."""
+
+    residents: int
+    cards: int
+    revoked_cards: int
+    balances: int
+
+
+def baseline_id(resident_id: int) -> uuid.UUID:
+    """Id of the resident's baseline ledger entry in a replica."""
+    return uuid.uuid5(_BASELINE_NS, f"baseline:{resident_id}")
+
+
+def _upsert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    stmt = sqlite.insert(table)
+    columns = [c for c in rows[0] if c != "id"]
+    stmt = stmt.on_conflict_do_update(index_elements=["id"],
+                                      set_={c: stmt.excluded[c] for c in columns})
+    for start in range(0, len(rows), 2000):
+        session.connection().execute(stmt, rows[start : start + 2000])
+
+
+def apply_roster(session: Session, roster: Roster) -> RosterCounts:
+    """Upsert sites, plots, buildings, households, residents and cards; refresh balances.
+    Flushed, not committed."""
+    _upsert(session, Site.__table__, [
+        {"id": s.id, "name": s.name, "name_en": s.name_en, "household_target": s.household_target}
+        for s in roster.sites])
+    _upsert(session, Plot.__table__, [
+        {"id": p.id, "site_id": p.site_id, "number": p.number} for p in roster.plots])
+    _upsert(session, Building.__table__, [
+        {"id": b.id, "plot_id": b.plot_id, "number": b.number} for b in roster.buildings])
+    households = {r.household_id: r.building_id for r in roster.residents}
+    _upsert(session, Household.__table__, [
+        # Placeholder flat: unique per household, tells nothing about where anyone lives.
+        {"id": hid, "building_id": bid, "unit": 0, "room": f"#{hid}", "created_at": _BASELINE_TIME}
+        for hid, bid in sorted(households.items())])
+    _upsert(session, Resident.__table__, [
+        {"id": r.id, "household_id": r.household_id, "full_name": None, "nickname": r.nickname,
+         "age_group": AgeGroup(r.age_group), "birth_year": None, "phone": None,
+         "consent": r.consent, "consent_at": None,
+         "anonymised_at": _BASELINE_TIME if r.anonymised else None,
+         "created_at": _BASELINE_TIME}
+        for r in roster.residents])
+    _upsert(session, Card.__table__, [
+        {"id": c.id, "resident_id": c.resident_id, "code_hash": c.code_hash,
+         "status": CardStatus(c.status), "issued_at": _BASELINE_TIME, "revoked_at": c.revoked_at,
+         "revoked_reason": "revoked on the server" if c.status == "revoked" else None}
+        for c in roster.cards])
+    balances = _apply_balances(session, {r.id: r.balance for r in roster.residents})
+    session.flush()
+    return RosterCounts(residents=len(roster.residents), cards=len(roster.cards),
+                        revoked_cards=sum(c.status == "revoked" for c in roster.cards),
+                        balances=balances)
+
+
+def _apply_balances(session: Session, server: dict[int, int]) -> int:
+    """Set each resident's baseline so the local ledger sums to the server balance plus the
+    entries still waiting in the outbox. Returns how many baselines changed."""
+    pending = select(SyncOutbox.record_id).where(SyncOutbox.kind == "points")
+    acknowledged = dict(session.execute(
+        select(PointsEntry.resident_id, func.sum(PointsEntry.amount))
+        .where(PointsEntry.source_id.is_distinct_from(BASELINE_SOURCE),
+               PointsEntry.id.not_in(pending))
+        .group_by(PointsEntry.resident_id)
+    ).all())
+    current = dict(session.execute(
+        select(PointsEntry.resident_id, PointsEntry.amount)
+        .where(PointsEntry.source_id == BASELINE_SOURCE)
+    ).all())
+    rows = []
+    for resident_id, balance in server.items():
+        amount = balance - int(acknowledged.get(resident_id) or 0)
+        if (current[resident_id] == amount) if resident_id in current else amount == 0:
+            continue
+        rows.append({"id": baseline_id(resident_id), "resident_id": resident_id,
+                     "amount": amount, "reason": PointsReason.ADJUST, "source_id": BASELINE_SOURCE,
+                     "operator_id": None, "kiosk_id": None,
+                     "note": "服务器余额 / balance from the server", "created_at": _BASELINE_TIME})
+    _upsert(session, PointsEntry.__table__, rows)
+    return len(rows)
+
+
+def apply_roadshows(session: Session, roadshows: RoadshowList) -> int:
+    """Upsert the pulled roadshows (cancellations included). Flushed, not committed."""
+    _upsert(session, RoadshowEvent.__table__, [
+        {"id": e.id, "title": e.title, "title_en": e.title_en, "topics": list(e.topics),
+         "place": e.place, "starts_at": e.starts_at, "ends_at": e.ends_at, "capacity": e.capacity,
+         "staff_id": None, "description": e.description, "status": RoadshowStatus(e.status),
+         "checkin_points": e.checkin_points, "created_at": _BASELINE_TIME}
+        for e in roadshows.roadshows])
+    session.flush()
+    return len(roadshows.roadshows)
+
+
+def current_pack_version(packs_dir: Path) -> str | None:
+    """Version of the content pack the kiosk plays now, or None before the first pull."""
+    link = Path(packs_dir) / CURRENT_LINK
+    if not link.is_symlink():
+        return None
+    return Path(os.readlink(link)).name
+
+
+def _safe_relative(path: str) -> PurePosixPath:
+    relative = PurePosixPath(path)
+    if (relative.is_absolute() or not relative.parts or ".." in relative.parts
+            or any(part.startswith(".") for part in relative.parts)
+            or relative.suffix.lower() not in CONTENT_SUFFIXES or "\\" in path):
+        raise ContentPackRejected(f"unsafe content path in the pack: {path!r}")
+    return relative
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def install_content_pack(pack: ContentPack, packs_dir: Path, *, assets_dir: Path | None = None,
+                         keep: int = 2) -> Path:
+    """Install ``pack`` under ``packs_dir`` and switch ``packs_dir/current`` to it atomically.
+
+    The files are written to a hidden folder, checked (paths, hashes, the content loader),
+    fsynced and renamed to ``packs_dir/<version>``; then a new symlink replaces ``current`` in
+    one rename. A kill at any point leaves either the old or the new pack current, never a mix.
+    Raises :class:`ContentPackRejected` (nothing switched) when the pack is not acceptable.
+    """
+    packs_dir = Path(packs_dir)
+    packs_dir.mkdir(parents=True, exist_ok=True)
+    if not pack.version.isalnum():
+        raise ContentPackRejected(f"bad content pack version {pack.version!r}")
+    final = packs_dir / pack.version
+    if not final.is_dir():
+        staging = packs_dir / f".incoming-{pack.version}-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            for item in pack.files:
+                relative = _safe_relative(item.path)
+                data = item.text.encode("utf-8")
+                if hashlib.sha256(data).hexdigest() != item.sha256:
+                    raise ContentPackRejected(f"{item.path}: content does not match its hash")
+                target = staging.joinpath(*relative.parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(target, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            if not pack.files:
+                raise ContentPackRejected("the content pack has no files")
+            result = load_content(staging, assets_dir)
+            if not result.ok:
+                first = result.problems[0]
+                raise ContentPackRejected(
+                    f"content pack {pack.version} has {len(result.problems)} problem(s), first: "
+                    f"{first.path.name}:{first.line}: {first.message}")
+            _fsync_dir(staging)
+            os.rename(staging, final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    link = packs_dir / CURRENT_LINK
+    temporary = packs_dir / f".{CURRENT_LINK}-{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    os.symlink(pack.version, temporary)
+    os.replace(temporary, link)
+    _fsync_dir(packs_dir)
+    _prune(packs_dir, pack.version, keep)
+    return final
+
+
+def _prune(packs_dir: Path, current: str, keep: int) -> None:
+    """Remove old packs, keeping the current one and the newest ``keep - 1`` others."""
+    others = sorted(
+        (p for p in packs_dir.iterdir()
+         if p.is_dir() and not p.is_symlink() and not p.name.startswith(".") and p.name != current),
+        key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[max(0, keep - 1):]:
+        shutil.rmtree(old, ignore_errors=True)

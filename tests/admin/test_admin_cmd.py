@@ -1,0 +1,48 @@
+"""``safezone admin`` builds the app for the CLI settings and hands it to waitress."""
+
+from __future__ import annotations
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from safezone.cli import admin_cmd as module
+from safezone.cli.context import CliContext
+
+
+def test_admin_command_serves_with_waitress(settings, database, monkeypatch):
+    served = {}
+
+    def fake_serve(app, **kwargs):
+        served.update(kwargs, app=app)
+
+    monkeypatch.setattr("waitress.serve", fake_serve)
+    ctx = CliContext()
+    ctx._settings = settings
+    result = CliRunner().invoke(module.admin_cmd, ["--port", "5055", "--http-cookies"], obj=ctx)
+    assert result.exit_code == 0, result.output
+    assert served["host"] == "127.0.0.1" and served["port"] == 5055 and served["threads"] == 8
+    assert served["app"].config["SESSION_COOKIE_SECURE"] is False
+    assert "http://127.0.0.1:5055/" in result.output
+    served["app"].extensions["safezone"].database.dispose()
+
+
+def test_admin_command_defaults_keep_secure_cookies(settings, database, monkeypatch):
+    served = {}
+    monkeypatch.setattr("waitress.serve", lambda app, **kw: served.update(kw, app=app))
+    ctx = CliContext()
+    ctx._settings = settings
+    result = CliRunner().invoke(module.admin_cmd, ["--behind-proxy"], obj=ctx)
+    assert result.exit_code == 0, result.output
+    assert served["port"] == 5000
+    assert served["app"].config["SESSION_COOKIE_SECURE"] is True
+    served["app"].extensions["safezone"].database.dispose()
+
+
+def test_admin_command_refuses_missing_database(settings):
+    ctx = CliContext()
+    ctx._settings = settings
+    settings.data_dir.mkdir(parents=True)
+    with pytest.raises(click.ClickException) as info:
+        module.build_admin_app(ctx, http_cookies=False, behind_proxy=False)
+    assert "safezone init" in str(info.value.message) or "schema" in str(info.value.message).lower()

@@ -1,0 +1,139 @@
+"""Kiosk side without a server: outbox triggers and batches, content pack switch, back-off."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sync_support import make_community, open_replica, play_session
+
+from safezone.config import REPO_ROOT
+from safezone.models import PlaySession, PointsEntry, PointsReason
+from safezone.services import play
+from safezone.sync import outbox, replica
+from safezone.sync.agent import SyncAgent, SyncStatus
+from safezone.sync.export import build_content_pack
+from safezone.sync.models import SyncOutbox
+from safezone.sync.schemas import ContentFile, ContentPack
+
+
+@pytest.fixture
+def kiosk_db(tmp_path: Path):
+    db = open_replica(tmp_path / "kiosk")
+    yield db
+    db.dispose()
+
+
+def _outbox(db) -> list[tuple[str, str]]:
+    with db.sessions() as s:
+        return [(k, str(r)) for k, r in s.execute(
+            select(SyncOutbox.kind, SyncOutbox.record_id).order_by(SyncOutbox.seq))]
+
+
+def test_records_written_before_the_outbox_existed_are_queued_once(kiosk_db, now: datetime) -> None:
+    with kiosk_db.sessions() as s:
+        community = make_community(s, now, residents=1)
+        played = play_session(s, now=now, resident_id=community.resident_ids[0], answers=2)
+        s.commit()
+    assert outbox.prepare_replica(kiosk_db.engine) is True
+    assert outbox.prepare_replica(kiosk_db.engine) is False  # idempotent, no second re-queue
+    kinds = [k for k, _ in _outbox(kiosk_db)]
+    with kiosk_db.sessions() as s:
+        entries = s.scalar(select(func.count()).select_from(PointsEntry))
+    assert kinds.count("session") == 1 and kinds.count("answer") == 2
+    assert kinds.count("points") == entries
+    assert ("session", str(played.id)) in _outbox(kiosk_db)
+
+
+def test_triggers_queue_every_write_in_its_own_transaction(kiosk_db, now: datetime) -> None:
+    outbox.prepare_replica(kiosk_db.engine)
+    with kiosk_db.sessions() as s:
+        community = make_community(s, now, residents=1)
+        s.commit()
+        started = play_session(s, now=now, resident_id=community.resident_ids[0], answers=3,
+                               finish=False)
+        s.rollback()  # never committed: never queued
+    assert _outbox(kiosk_db) == []
+    with kiosk_db.sessions() as s:
+        started = play_session(s, now=now, resident_id=community.resident_ids[0], answers=3,
+                               finish=False)
+        for answer in started.answers:
+            answer.correct = True
+        s.commit()
+        play.finish_session(s, s.get(PlaySession, started.id), score=3, max_score=3,
+                            now=now + timedelta(minutes=1))
+        s.commit()
+        # The roster's balance entry is not the kiosk's record: never queued.
+        s.add(PointsEntry(id=replica.baseline_id(community.resident_ids[0]), amount=5,
+                          resident_id=community.resident_ids[0], reason=PointsReason.ADJUST,
+                          source_id=outbox.BASELINE_SOURCE, created_at=now))
+        s.commit()
+    kinds = [k for k, _ in _outbox(kiosk_db)]
+    assert kinds == ["session", "answer", "answer", "answer", "session", "points"]
+
+
+def test_a_batch_carries_whole_sessions_and_later_changes_stay_queued(kiosk_db, now: datetime) -> None:
+    outbox.prepare_replica(kiosk_db.engine)
+    with kiosk_db.sessions() as s:
+        first = play_session(s, now=now, resident_id=None, answers=4, finish=False)
+        s.commit()
+        second = play_session(s, now=now, resident_id=None, answers=2)
+        s.commit()
+    with kiosk_db.sessions() as s:
+        out = outbox.collect_batch(s, sent_at=now, max_rows=2, max_sessions=1)
+        s.rollback()
+    assert [x.id for x in out.batch.sessions] == [first.id]
+    assert len(out.batch.answers) == 4  # all answers, though only 2 outbox rows were read
+    with kiosk_db.sessions() as s:
+        play.finish_session(s, s.get(PlaySession, first.id), score=1, max_score=4, now=now)
+        s.commit()
+        outbox.acknowledge(s, out)
+        s.commit()
+        left = {(k, str(r)) for k, r in s.execute(select(SyncOutbox.kind, SyncOutbox.record_id))}
+    assert ("session", str(first.id)) in left  # the finish happened after the batch was read
+    assert ("session", str(second.id)) in left
+    assert not any(k == "answer" and r in {str(a.id) for a in out.batch.answers} for k, r in left)
+
+
+def test_content_pack_switches_atomically_and_bad_packs_are_rejected(tmp_path: Path) -> None:
+    packs = tmp_path / "packs"
+    pack = build_content_pack(REPO_ROOT / "content")
+    installed = replica.install_content_pack(pack, packs)
+    assert (packs / "current").resolve() == installed.resolve()
+    assert replica.current_pack_version(packs) == pack.version
+    assert not any(p.name.startswith(".") for p in packs.iterdir() if p.name != "current")
+    bad_hash = ContentPack(version="bad1", files=[ContentFile(path="a.yml", sha256="0" * 64, text="x")])
+    unsafe = ContentPack(version="bad2", files=[
+        ContentFile(path="../evil.yml", sha256=pack.files[0].sha256, text=pack.files[0].text)])
+    broken_text = "kind: questions\nquestions: [\n"
+    import hashlib
+    invalid = ContentPack(version="bad3", files=[ContentFile(
+        path="questions/x.yml", sha256=hashlib.sha256(broken_text.encode()).hexdigest(),
+        text=broken_text)])
+    for bad in (bad_hash, unsafe, invalid):
+        with pytest.raises(replica.ContentPackRejected):
+            replica.install_content_pack(bad, packs)
+        assert replica.current_pack_version(packs) == pack.version
+        assert not (packs / bad.version).exists()
+
+
+def test_backoff_grows_with_jitter_and_is_capped(kiosk_db) -> None:
+    agent = SyncAgent(kiosk_db, rng=random.Random(1), interval=30, base_delay=2, max_delay=300)
+    assert 27 <= agent.next_delay(0) <= 33
+    for failures, ceiling in ((1, 2), (2, 4), (5, 32), (20, 300)):
+        delays = [agent.next_delay(failures) for _ in range(50)]
+        assert all(ceiling / 2 <= d <= ceiling for d in delays)
+        assert len(set(delays)) > 1  # jitter: kiosks do not retry in lockstep
+    assert agent.status().state == "not_configured"
+    assert agent.run_round() == 30 and agent.status().message("en").startswith("No server")
+    assert SyncStatus(state="offline").message() == "离线，数据已保存"
+
+
+def test_replica_integrity_after_prepare(kiosk_db) -> None:
+    outbox.prepare_replica(kiosk_db.engine)
+    with kiosk_db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        assert conn.execute(select(func.count()).select_from(SyncOutbox)).scalar() == 0
