@@ -27,6 +27,7 @@ from kiosk.input import Action, InputMapper, Scan, Viewport
 from kiosk.scanner import ScannerReader
 from kiosk.scene import Scene
 from kiosk.sound import Sounds
+from kiosk.sync_status import SyncIndicator
 from kiosk.text import TextRenderer
 from kiosk.ui import Ui
 from kiosk.visit import GUEST, KIDS, Visit, visit_for
@@ -98,6 +99,8 @@ class KioskApp:
         self.log = log or EventLog()
         self.log.set_time_source(clock.monotonic)
         self.visit: Visit | None = None
+        #: The offline indicator when a sync server is configured (set by kiosk/main.py), else None.
+        self.sync_indicator: SyncIndicator | None = None
         #: The roadshow this kiosk is switched to (event mode), or None.
         self.event: EventInfo | None = None
         self.stack: list[Scene] = []

@@ -9,15 +9,19 @@ from __future__ import annotations
 import os
 import random
 import sys
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from kiosk.app import KioskApp, KioskOptions
 from kiosk.backend import Backend, CoreBackend
 from kiosk.clock import Clock, RealClock, SimClock
 from kiosk.eventlog import EventLog
 from kiosk.startup import KioskDatabase, SchemaProblem, load_content_cached, open_kiosk_database
+from kiosk.sync_status import StatusLike, SyncIndicator
 from safezone.config import Settings
 from safezone.content.bundle import ContentBundle
 
@@ -56,6 +60,34 @@ def load_bundle(settings: Settings, log: EventLog) -> ContentBundle:
     return result.bundle
 
 
+class SyncAgentLike(Protocol):
+    """What the kiosk needs of ``safezone.sync.agent.SyncAgent`` (tests pass a stand-in)."""
+
+    def status(self) -> StatusLike:
+        """The latest status, without I/O."""
+        ...
+
+    def start(self) -> None:
+        """Run sync rounds in a background thread."""
+        ...
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the thread after its current round."""
+        ...
+
+
+#: Makes the sync agent of an enrolled replica: ``factory(database, settings)``.
+SyncAgentFactory = Callable[[KioskDatabase, Settings], SyncAgentLike]
+
+
+def default_sync_agent(database: KioskDatabase, settings: Settings) -> SyncAgentLike:
+    """The real agent, pulling content packs where ``safezone sync`` puts them."""
+    from safezone.sync.agent import SyncAgent
+
+    return SyncAgent(database, packs_dir=settings.data_dir / "content-packs",  # type: ignore[arg-type]
+                     assets_dir=settings.assets_dir)
+
+
 @dataclass
 class BuiltKiosk:
     """An app with everything it was built from (so callers can close the database)."""
@@ -64,6 +96,53 @@ class BuiltKiosk:
     database: KioskDatabase | None
     log: EventLog
     clock: Clock
+    #: The background sync agent when this replica is enrolled with a server (not yet started).
+    sync_agent: SyncAgentLike | None = None
+
+    def start_sync(self) -> None:
+        """Start the sync thread (after ``app.start()``); nothing without a server."""
+        if self.sync_agent is not None:
+            self.sync_agent.start()
+            self.log.emit("sync", action="started")
+
+    def close(self) -> None:
+        """Stop the sync thread (it finishes its round: nothing half-sent) and close the database."""
+        if self.sync_agent is not None:
+            self.sync_agent.stop()
+            self.log.emit("sync", action="stopped")
+        if self.database is not None:
+            self.database.dispose()
+
+
+def prepare_sync(database: KioskDatabase, settings: Settings, log: EventLog,
+                 factory: SyncAgentFactory | None = None) -> tuple[uuid.UUID | None, SyncAgentLike | None]:
+    """(kiosk id, agent) when ``safezone sync --server URL --enrol-code CODE`` enrolled this
+    replica, else (None, None): then the kiosk runs exactly as on a single machine.
+
+    Installs the outbox triggers first (``prepare_replica``), so every record this run writes
+    is queued for the server in its own transaction.
+    """
+    from sqlalchemy import select
+
+    from safezone.sync.models import SyncState
+
+    # Fast path for the single-machine kiosk: an empty sync state means never enrolled, and
+    # importing the sync agent (HTTP client, pydantic schemas) would cost ~0.4 s of start-up.
+    with database.sessions() as session:
+        if session.scalar(select(SyncState.key).limit(1)) is None:
+            return None, None
+    from safezone.sync.agent import configured_kiosk_id
+    from safezone.sync.outbox import OutboxError, prepare_replica
+
+    kiosk_id = configured_kiosk_id(database)  # type: ignore[arg-type]
+    if kiosk_id is None:
+        return None, None
+    try:
+        requeued = prepare_replica(database.engine)
+    except OutboxError as exc:
+        raise KioskStartError(f"cannot sync this kiosk's database: {exc}") from None
+    log.emit("sync", action="enrolled", kiosk_id=str(kiosk_id), requeued=requeued)
+    return kiosk_id, (factory or default_sync_agent)(database, settings)
 
 
 def build_app(
@@ -75,13 +154,20 @@ def build_app(
     log: EventLog | None = None,
     backend: Backend | None = None,
     bundle: ContentBundle | None = None,
+    sync_agent_factory: SyncAgentFactory | None = None,
 ) -> BuiltKiosk:
-    """Open the database and content and make the (not yet started) app."""
+    """Open the database and content and make the (not yet started) app.
+
+    An enrolled replica also gets its sync agent (``BuiltKiosk.start_sync`` starts it) and
+    the offline indicator; ``sync_agent_factory`` replaces the real agent in tests.
+    """
     log = log or EventLog()
     log.set_time_source(clock.monotonic)
     if bundle is None:
         bundle = load_bundle(settings, log)
     database = None
+    agent: SyncAgentLike | None = None
+    kiosk_id: uuid.UUID | None = None
     if backend is None:
         # No migration here (``safezone init`` / ``make run`` migrate first): importing Alembic
         # alone costs more than the whole start-up budget. An old schema is a clear message.
@@ -89,10 +175,19 @@ def build_app(
             database = open_kiosk_database(settings)
         except SchemaProblem as exc:
             raise KioskStartError(str(exc)) from None
-        backend = CoreBackend(database, bundle, on_record=lambda kind, details: log.emit("record", kind=kind, **details))
+        try:
+            kiosk_id, agent = prepare_sync(database, settings, log, sync_agent_factory)
+        except BaseException:
+            database.dispose()
+            raise
+        backend = CoreBackend(database, bundle, kiosk_id=kiosk_id,
+                              on_record=lambda kind, details: log.emit("record", kind=kind, **details))
     app = KioskApp(backend, bundle, clock=clock, rng=rng, options=options or KioskOptions(), site_name=settings.site_name,
                    assets_dir=settings.assets_dir, log=log, data_dir=settings.data_dir)
-    return BuiltKiosk(app=app, database=database, log=log, clock=clock)
+    if agent is not None:
+        app.sync_indicator = SyncIndicator(
+            agent.status, on_change=lambda shown, state: log.emit("sync_status", shown=shown, state=state))
+    return BuiltKiosk(app=app, database=database, log=log, clock=clock, sync_agent=agent)
 
 
 def run_robot(
@@ -120,12 +215,12 @@ def run_robot(
     built = build_app(settings, clock=clock, rng=random.Random(seed), options=options, log=log)
     try:
         built.app.start()
+        built.start_sync()
         robot = Robot(built.app, clock, screenshots)
         return robot.run(steps)
     finally:
+        built.close()
         log.close()
-        if built.database is not None:
-            built.database.dispose()
         import pygame
 
         pygame.quit()
@@ -142,11 +237,11 @@ def run_windowed(settings: Settings, options: KioskOptions, *, log_path: Path | 
     built = build_app(settings, clock=RealClock(), rng=random.Random(), options=options, log=log)
     try:
         built.app.start()
+        built.start_sync()
         built.app.run()
     finally:
+        built.close()
         log.close()
-        if built.database is not None:
-            built.database.dispose()
         import pygame
 
         pygame.quit()

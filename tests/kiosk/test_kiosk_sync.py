@@ -1,0 +1,200 @@
+"""The kiosk with a sync server: agent thread, kiosk id on records, the honest offline indicator."""
+
+from __future__ import annotations
+
+import random
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pygame
+import pytest
+from sqlalchemy import func, select
+
+from kiosk.clock import SimClock
+from kiosk.eventlog import EventLog
+from kiosk.main import BuiltKiosk, KioskStartError, build_app
+from kiosk.robot import Robot, parse_script
+from kiosk.startup import KioskDatabase
+from kiosk.sync_status import SyncIndicator
+from safezone.app_context import Database
+from safezone.config import Settings
+from safezone.content.bundle import ContentBundle
+from safezone.models import PlaySession
+from safezone.sync.agent import enrol_replica
+from safezone.sync.models import SyncOutbox
+from safezone.sync.schemas import EnrolResponse
+
+KIOSK_ID = uuid.UUID("01890000-0000-7000-8000-0000000000a1")
+#: The pill's colour (theme.SUNNY): present in the top bar only while the indicator shows.
+SUNNY = (255, 214, 120)
+PILL_PROBE = (1000, 64)  # inside the pill for both languages' texts
+
+
+def _closed_port() -> int:
+    """A local port nobody listens on (bound, then released): connections are refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _EnrolOnly:
+    """Stands in for the server during enrolment only (the agent then talks to the real URL)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def enrol(self, code: str) -> EnrolResponse:
+        assert code == "ABCD-EFGH"
+        return EnrolResponse(kiosk_id=KIOSK_ID, kiosk_name="5栋架空层", token="t" * 40, server_time=self.now)
+
+
+def _enrol(database: Database, now: datetime, server_url: str) -> None:
+    """What ``safezone sync --server URL --enrol-code CODE`` stores in the replica."""
+    enrol_replica(database, server_url, "ABCD-EFGH", client_factory=lambda url, token: _EnrolOnly(now))
+
+
+@dataclass
+class StubStatus:
+    state: str
+
+
+class StubAgent:
+    """An agent whose status the test sets; records start/stop."""
+
+    def __init__(self, state: str = "online") -> None:
+        self.current = StubStatus(state)
+        self.started = self.stopped = 0
+
+    def status(self) -> StubStatus:
+        return self.current
+
+    def start(self) -> None:
+        self.started += 1
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stopped += 1
+
+
+def _sync_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "safezone-sync"]
+
+
+@pytest.fixture
+def built_kiosks():
+    """Closes every kiosk a test built (stops its agent, disposes its database)."""
+    made: list[BuiltKiosk] = []
+    yield made
+    for built in made:
+        built.close()
+    pygame.quit()
+
+
+def _build(settings: Settings, bundle: ContentBundle, now: datetime, made: list[BuiltKiosk], **kwargs) -> tuple[BuiltKiosk, Robot]:
+    clock = SimClock(now)
+    built = build_app(settings, clock=clock, rng=random.Random(5), bundle=bundle, log=EventLog(), **kwargs)
+    made.append(built)
+    built.app.start()
+    built.start_sync()
+    return built, Robot(built.app, clock, Path("/tmp/safezone-kiosk-sync"))
+
+
+def _run(robot: Robot, script: str) -> None:
+    result = robot.run(parse_script(script))
+    assert result.ok, result.failure
+
+
+def _pill_shown(built: BuiltKiosk) -> bool:
+    built.app.draw(force=True)
+    return tuple(built.app.canvas.get_at(PILL_PROBE))[:3] == SUNNY
+
+
+def test_unreachable_server_shows_offline_and_keeps_every_result(
+        settings: Settings, database: Database, test_bundle: ContentBundle, now: datetime, built_kiosks) -> None:
+    _enrol(database, now, f"http://127.0.0.1:{_closed_port()}")
+    built, robot = _build(settings, test_bundle, now, built_kiosks)
+    agent = built.sync_agent
+    assert agent is not None and len(_sync_threads()) == 1
+    deadline = time.monotonic() + 10
+    while agent.status().state != "offline":  # the real agent, refused by a closed port
+        assert time.monotonic() < deadline, agent.status()
+        time.sleep(0.02)
+    _run(robot, "wait: 1\nexpect: attract\nscreenshot: kiosk-offline-zh")
+    assert built.app.sync_indicator is not None and built.app.sync_indicator.shown == "sync.offline"
+    assert built.log.of("sync_status")[-1] == {"t": built.log.of("sync_status")[-1]["t"], "event": "sync_status",
+                                               "shown": "sync.offline", "state": "offline"}
+    assert _pill_shown(built)
+    _run(robot, "tap: lang\nscreenshot: kiosk-offline-en")
+    assert _pill_shown(built)
+    # Play offline: the session carries this kiosk's id and waits in the outbox.
+    _run(robot, "tap: guest\ntap: fire\n" + "tap: option_1\ntap: next\n" * 5 + "expect: results")
+    with database.sessions() as session:
+        play = session.scalars(select(PlaySession)).one()
+        queued = session.scalar(select(func.count()).select_from(SyncOutbox).where(SyncOutbox.record_id == play.id))
+    assert play.kiosk_id == KIOSK_ID and queued >= 1
+    built.close()
+    built_kiosks.remove(built)
+    assert _sync_threads() == []  # stopped cleanly on exit
+    assert [e["action"] for e in built.log.of("sync")] == ["enrolled", "started", "stopped"]
+
+
+def test_indicator_follows_the_agent_and_is_silent_when_online(
+        settings: Settings, database: Database, test_bundle: ContentBundle, now: datetime, built_kiosks) -> None:
+    _enrol(database, now, "http://sync.example.invalid")
+    stub = StubAgent("online")
+    built, robot = _build(settings, test_bundle, now, built_kiosks,
+                          sync_agent_factory=lambda db, s: stub)
+    assert stub.started == 1 and _sync_threads() == []
+    _run(robot, "wait: 1")
+    assert built.app.sync_indicator.shown is None and not _pill_shown(built)
+    for state, shown in (("syncing", None), ("offline", "sync.offline"), ("revoked", "sync.refused"),
+                         ("online", None)):
+        stub.current = StubStatus(state)
+        _run(robot, "wait: 0.1")  # no input: the frame loop alone picks the change up
+        assert built.app.sync_indicator.shown == shown, state
+        assert _pill_shown(built) is (shown is not None), state
+    assert [e["shown"] for e in built.log.of("sync_status")] == ["sync.offline", "sync.refused", None]
+    built.close()
+    built_kiosks.remove(built)
+    assert stub.stopped == 1
+
+
+def test_without_a_server_no_agent_no_thread_no_indicator(
+        settings: Settings, database: Database, test_bundle: ContentBundle, now: datetime, built_kiosks) -> None:
+    built, robot = _build(settings, test_bundle, now, built_kiosks)
+    assert built.sync_agent is None and built.app.sync_indicator is None
+    assert _sync_threads() == [] and built.log.of("sync") == []
+    _run(robot, "tap: guest\ntap: fire\n" + "tap: option_1\ntap: next\n" * 5 + "expect: results")
+    with database.sessions() as session:
+        assert session.scalars(select(PlaySession)).one().kiosk_id is None
+        assert session.scalar(select(func.count()).select_from(SyncOutbox)) == 0  # no triggers installed
+
+
+def test_a_broken_status_never_takes_the_kiosk_down() -> None:
+    def broken():
+        raise RuntimeError("agent gone")
+
+    changes: list[tuple[str | None, str]] = []
+    indicator = SyncIndicator(broken, on_change=lambda shown, state: changes.append((shown, state)))
+    assert indicator.refresh() is None and changes == []
+
+
+def test_enrolled_kiosk_on_a_non_sqlite_database_is_a_clear_start_error(
+        settings: Settings, database: Database, test_bundle: ContentBundle, now: datetime, monkeypatch) -> None:
+    _enrol(database, now, "http://sync.example.invalid")
+    from safezone.sync import outbox
+
+    def refuse(engine):
+        raise outbox.OutboxError("a kiosk replica is a SQLite database; the server needs no outbox")
+
+    monkeypatch.setattr(outbox, "prepare_replica", refuse)
+    disposed: list[KioskDatabase] = []
+    original = KioskDatabase.dispose
+    monkeypatch.setattr(KioskDatabase, "dispose", lambda self: (disposed.append(self), original(self)))
+    with pytest.raises(KioskStartError, match="cannot sync this kiosk's database: a kiosk replica is a SQLite"):
+        build_app(settings, clock=SimClock(now), rng=random.Random(1), bundle=test_bundle, log=EventLog())
+    assert len(disposed) == 1  # nothing left open half-way
