@@ -20,9 +20,15 @@ def record(
     target_id: object | None = None,
     details: dict | None = None,
     ip: str | None = None,
+    flush: bool = True,
 ) -> AuditEntry:
     """Append one audit entry (flushed, not committed). Never put card codes or passwords in
-    ``details``."""
+    ``details``.
+
+    Batch callers pass ``flush=False`` and flush once after their last entry: one INSERT
+    round per batch instead of one per entry. The entry is then pending until that flush (or
+    the next autoflush or commit) and has no ``id`` yet.
+    """
     entry = AuditEntry(
         at=now,
         actor_id=actor_id,
@@ -34,5 +40,6 @@ def record(
         ip=ip,
     )
     session.add(entry)
-    session.flush()
+    if flush:
+        session.flush()
     return entry

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from safezone.db.base import new_uuid
 from safezone.models import (
     CheckIn,
     CheckInMethod,
@@ -356,29 +357,33 @@ def check_in(
     """
     if event.status == RoadshowStatus.CANCELLED:
         raise EventCancelled(event)
-    first = _existing_checkin(session, event, resident)
-    if first is not None:
-        raise AlreadyCheckedIn(first)
-    checkin = CheckIn(event_id=event.id, resident_id=resident.id, operator_id=operator_id,
-                      kiosk_id=kiosk_id, method=method, checked_in_at=now)
+    # The id is drawn now (not at flush) so the ledger entry can name it before the one flush.
+    checkin = CheckIn(id=new_uuid(), event_id=event.id, resident_id=resident.id,
+                      operator_id=operator_id, kiosk_id=kiosk_id, method=method, checked_in_at=now)
+    label = actor_label or (f"kiosk:{kiosk_id}" if kiosk_id else f"staff:{operator_id}" if operator_id else "system")
     try:
-        # Savepoint: a concurrent scan of the same card loses on the unique key, not the request.
+        # The unique key (event, resident) decides, not a SELECT first: a first check-in (the
+        # common case in a queue of scans) costs no extra query. The check-in, its audit entry
+        # and its ledger entry go in with one flush inside a savepoint, so a concurrent scan of
+        # the same card loses on the key with none of the three written, not the whole request.
         with session.begin_nested():
             session.add(checkin)
+            audit.record(session, action="roadshow.checkin", actor_label=label,
+                         actor_id=operator_id, now=now, target_type="roadshow",
+                         target_id=event.id,
+                         details={"resident_id": resident.id, "method": method.value,
+                                  "points": event.checkin_points}, flush=False)
+            if event.checkin_points > 0:
+                add_entry(session, resident.id, event.checkin_points, PointsReason.CHECKIN,
+                          now=now, source_id=str(checkin.id), operator_id=operator_id,
+                          kiosk_id=kiosk_id, note=event.title[:200])  # flushes all three
+            else:
+                session.flush()
     except IntegrityError:
         first = _existing_checkin(session, event, resident)
         if first is None:
             raise
         raise AlreadyCheckedIn(first) from None
-    if event.checkin_points > 0:
-        add_entry(session, resident.id, event.checkin_points, PointsReason.CHECKIN, now=now,
-                  source_id=str(checkin.id), operator_id=operator_id, kiosk_id=kiosk_id,
-                  note=event.title[:200])
-    label = actor_label or (f"kiosk:{kiosk_id}" if kiosk_id else f"staff:{operator_id}" if operator_id else "system")
-    audit.record(session, action="roadshow.checkin", actor_label=label, actor_id=operator_id,
-                 now=now, target_type="roadshow", target_id=event.id,
-                 details={"resident_id": resident.id, "method": method.value,
-                          "points": event.checkin_points})
     return checkin
 
 
