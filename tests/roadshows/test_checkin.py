@@ -47,6 +47,11 @@ def test_second_check_in_is_refused_with_the_first_time(
     assert "17:35" in caught.value.message()
     assert db.scalar(select(func.count()).select_from(CheckIn)) == 1
     assert points.balance(db, residents[0].id) == 15  # no second award
+    # The refused scan left no trace: one audit line and one ledger line, from the first scan.
+    checkin_audits = select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "roadshow.checkin")
+    assert db.scalar(checkin_audits) == 1
+    assert db.scalar(select(func.count()).select_from(PointsEntry)) == 1
 
 
 def test_cancelled_event_refuses_check_in_and_writes_nothing(
