@@ -13,6 +13,7 @@ scaling, so hits stay right at any screen size.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pygame
@@ -196,3 +197,117 @@ class DragController:
         """Draw the cards, the held one last."""
         for card in self.cards:
             card.draw(surface, ui)
+
+
+def card_extent(card: DragCard) -> Rect:
+    """Every pixel a card's ``draw`` may touch now (body, lift and shadow)."""
+    lift = LIFT if card.held else 0
+    return Rect(card.rect.x - lift, card.rect.y - lift, card.rect.width + 3 * lift,
+                card.rect.height + 8 + 3 * lift)
+
+
+class CardLayer:
+    """Paints a drag scene as a base picture, resting cards and moving cards, with dirty rectangles.
+
+    The base (everything but the cards) is rendered once per change of ``base_key`` — a hover
+    target lighting up, feedback appearing, a language switch. Resting cards are blitted onto a
+    still copy of it; when a card is picked up or lands, only its rectangles of the still are
+    redone. A frame then restores from the still only what the moving cards (held or flying
+    home) covered last frame and draws them at their new places: a few small blits.
+
+    Reusing what the canvas already shows is only safe when this scene drew the canvas last
+    and nothing was drawn over it (``exclusive``: no overlay); otherwise the whole still
+    picture is blitted first.
+    """
+
+    def __init__(self) -> None:
+        self._base: pygame.Surface | None = None
+        self._still: pygame.Surface | None = None
+        self._base_key: object = None
+        self._resting: dict[int, tuple] = {}
+        self._canvas: pygame.Surface | None = None
+        self._painted: list[Rect] = []
+
+    def invalidate(self) -> None:
+        """Forget every cached picture (the scene changed in a way its key does not show)."""
+        self._base_key = None
+        self._canvas = None
+
+    def draw(self, surface: pygame.Surface, drag: DragController, ui: Ui, paint, base_key: object, *,
+             overlay=None, targets: Sequence[Widget] = (), exclusive: bool) -> None:
+        """Draw the scene.
+
+        ``paint(surface)`` renders it without cards and drop targets (``targets``; all hidden
+        meanwhile); targets are then drawn over the base like resting cards, so a card lighting
+        up a target (``hover``) as it passes costs small blits, not a repaint.
+        ``overlay(surface)``, if given, draws what lies over the resting cards (marks).
+        """
+        size = surface.get_size()
+        cards = [card for card in drag.cards if card.visible]
+        moving = [card for card in cards if card.held or card.settling]
+        resting = [card for card in cards if not (card.held or card.settling)]
+        shown = [target for target in targets if target.visible]
+        dirty: list[Rect] | None = []
+        key = (base_key, size)
+        if key != self._base_key or self._base is None or self._still is None:
+            if self._base is None or self._base.get_size() != size:
+                self._base = pygame.Surface(size).convert()
+                self._still = pygame.Surface(size).convert()
+            for card in cards:
+                card.visible = False
+            for target in shown:
+                target.visible = False
+            try:
+                paint(self._base)
+            finally:
+                for card in cards:
+                    card.visible = True
+                for target in shown:
+                    target.visible = True
+            self._base_key = key
+            self._resting = {}
+            dirty = None  # everything
+        # What lies on the base, each with the area it covers: targets, then resting cards.
+        layers: list[tuple[Widget, Rect]] = [(target, _target_extent(target)) for target in shown]
+        layers += [(card, card_extent(card)) for card in resting]
+        now = {id(widget): (tuple(extent), id(getattr(widget, "surface", None)), getattr(widget, "hover", None))
+               for widget, extent in layers}
+        still = self._still
+        if dirty is None:
+            still.blit(self._base, (0, 0))
+            for widget, _ in layers:
+                widget.draw(still, ui)
+            if overlay is not None:
+                overlay(still)
+        elif now != self._resting:
+            for ident in set(now) | set(self._resting):
+                if now.get(ident) != self._resting.get(ident):
+                    for entry in (now.get(ident), self._resting.get(ident)):
+                        if entry is not None:
+                            dirty.append(Rect(entry[0]).clip(still.get_rect()))
+            for rect in dirty:
+                still.set_clip(rect)
+                still.blit(self._base, rect, rect)
+                for widget, extent in layers:
+                    if extent.colliderect(rect):
+                        widget.draw(still, ui)
+                if overlay is not None:
+                    overlay(still)
+            still.set_clip(None)
+        self._resting = now
+        if dirty is None or self._canvas is not surface:
+            surface.blit(still, (0, 0))
+        else:
+            for rect in self._painted + dirty:
+                surface.blit(still, rect, rect)
+        painted = []
+        for card in moving:
+            card.draw(surface, ui)
+            painted.append(card_extent(card).clip(surface.get_rect()))
+        self._painted = painted
+        self._canvas = surface if exclusive else None
+
+
+def _target_extent(target: Widget) -> Rect:
+    # A drop target's own rectangle plus its drop shadow below.
+    return Rect(target.rect.x, target.rect.y, target.rect.width, target.rect.height + 16)

@@ -14,7 +14,7 @@ from typing import Any
 
 _PRIMITIVES = (str, int, bool, type(None), frozenset)
 _WIDGET_FIELDS = ("visible", "enabled", "selected", "pressed", "focused", "mark", "mark_label", "label",
-                  "sublabel", "icon", "fraction")
+                  "sublabel", "icon", "fraction", "hover", "held")
 
 
 def widget_state(widgets: Iterable[Any]) -> tuple:
@@ -32,13 +32,15 @@ def widget_state(widgets: Iterable[Any]) -> tuple:
     return tuple(state)
 
 
-def scene_state(scene: Any, *extra: Hashable) -> tuple:
+def scene_state(scene: Any, *extra: Hashable, skip: Iterable[Any] = ()) -> tuple:
     """A scene's widgets, its plain (str/int/bool/None) attributes, language, size and ``extra``.
 
     Floats and objects are left out on purpose (timers, rules objects): a scene whose picture
-    depends on them passes what matters in ``extra``.
+    depends on them passes what matters in ``extra``. Widgets in ``skip`` are left out (a drag
+    scene's moving cards, drawn over a still picture keyed by this state).
     """
+    skipped = {id(widget) for widget in skip}
     plain = tuple(sorted((name, value) for name, value in vars(scene).items()
                          if isinstance(value, _PRIMITIVES) and not name.startswith("__")))
     ui = scene.ui
-    return (type(scene).__name__, ui.lang, ui.large, widget_state(scene.widgets), plain, extra)
+    return (type(scene).__name__, ui.lang, ui.large, widget_state(w for w in scene.widgets if id(w) not in skipped), plain, extra)

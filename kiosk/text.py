@@ -47,7 +47,7 @@ def tokenize(text: str) -> list[str]:
 class TextRenderer:
     """Opens the bundled font at each size once and caches rendered text surfaces."""
 
-    def __init__(self, regular: Path, bold: Path, cache_bytes: int = 24 * 1024 * 1024, wrap_entries: int = 2000) -> None:
+    def __init__(self, regular: Path, bold: Path, cache_bytes: int = 12 * 1024 * 1024, wrap_entries: int = 2000) -> None:
         self._paths = {False: str(regular), True: str(bold)}
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._surfaces: OrderedDict[tuple, pygame.Surface] = OrderedDict()

@@ -90,6 +90,16 @@ def main() -> None:
             if item.multiple:
                 robot.tap("confirm")
 
+        def choose_topic(topic: str, choice_shot: str | None = None) -> None:
+            # A topic with more than one game fitting it shows the game choice first: take the quiz.
+            robot.tap(topic)
+            if app.top.name == "games":
+                if choice_shot is not None:
+                    shot(choice_shot)
+                robot.tap("quiz")
+            if app.top.name != "quiz":
+                raise SystemExit(f"no quiz after tapping {topic!r} (top scene: {app.top.name})")
+
         def find_multiple() -> bool:
             return app.top.rules.current.multiple
 
@@ -111,7 +121,7 @@ def main() -> None:
                 shot("04-greeting")
                 robot.tap("start")
                 shot("05-topics")
-                robot.tap("fire")
+                choose_topic("fire", "05b-game-choice")
                 robot.wait(3)
                 shot("06-quiz")
                 answer(True)
@@ -145,7 +155,7 @@ def main() -> None:
                 setting(lang, large)
                 robot.tap("kids")
                 shot("12-kids-topics")
-                robot.tap("traffic")
+                choose_topic("traffic", "12b-kids-game-choice")
                 shot("13-kids-quiz")
                 answer(True)
                 shot("14-kids-feedback")
@@ -160,7 +170,7 @@ def main() -> None:
                     robot.tap("guest")
                     setting(lang, large)
                     shot("16-guest-topics")
-                    robot.tap("cyber")
+                    choose_topic("cyber")
                     while app.top.name == "quiz":
                         if not app.top.rules.answered:
                             answer(random.Random(len(app.top.rules.results)).random() < 0.7)

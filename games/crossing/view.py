@@ -75,6 +75,10 @@ class CrossingScene(GameScene):
         self.child: pygame.Surface | None = None
         self._still: pygame.Surface | None = None
         self._still_key: tuple | None = None
+        self._card: pygame.Surface | None = None
+        self._canvas: pygame.Surface | None = None
+        self._painted: list[Rect] = []
+        self._card_key: tuple | None = None
 
     # -- layout ----------------------------------------------------------------------------
     def enter(self) -> None:
@@ -214,9 +218,19 @@ class CrossingScene(GameScene):
             self.rebuild()
 
     # -- drawing ---------------------------------------------------------------------------
+    def draw_state(self) -> tuple:
+        """What the picture depends on (kiosk/redraw.py): the light, the cars, the child, the words."""
+        from kiosk.redraw import scene_state
+
+        blink = int(self._blink * 3) % 2 if self.rules.light == "flashing" else 0
+        cars = tuple((car.lane, car.direction, round(car.s * _PX_PER_M)) for car in self.rules.cars)
+        return scene_state(self, self.rules.light, blink, self.rules.state, len(self.rules.round_scores),
+                           self.rules.finished, cars, round(self._walk_progress * 400), id(self.last))
+
     def draw(self, surface: pygame.Surface) -> None:
-        """The still parts are drawn once per change of light, words or buttons; each frame then
-        costs one blit plus the moving cars and the child."""
+        """The still parts are drawn once per change of light, words or buttons; a frame then
+        restores from them only what the cars, the child and the feedback card covered last
+        frame (dirty rectangles) and draws those again at their new places."""
         from kiosk.redraw import widget_state
 
         blink = int(self._blink * 3) % 2 if self.rules.light == "flashing" else 0
@@ -230,15 +244,40 @@ class CrossingScene(GameScene):
             for widget in self.widgets:
                 widget.draw(self._still, self.ui)
             self._still_key = key
-        surface.blit(self._still, (0, 0))
-        self._draw_cars(surface)
-        self._draw_child(surface)
+            self._canvas = None
+        if self._canvas is surface:
+            for rect in self._painted:
+                surface.blit(self._still, rect, rect)
+        else:
+            surface.blit(self._still, (0, 0))
+        painted = self._draw_cars(surface)
+        painted.append(self._draw_child(surface))
         if self.last is not None and not self.rules.finished:
-            self._draw_verdict(surface)
+            painted.append(self._blit_card(surface, ("verdict", id(self.last)), self._verdict_rect(),
+                                           self._draw_verdict))
         if self.rules.finished:
-            rect = Rect(460, 300, 1000, 360)
-            self.draw_feedback(surface, rect, True, self.tr("cross.safe"),
-                               [self.tr("game.score", score=self.rules.score)], None, icon_side=140)
+            painted.append(self._blit_card(surface, ("finished", self.rules.score), Rect(460, 300, 1000, 360),
+                                           self._draw_finished))
+        self._painted = painted
+        # Only a canvas nothing else drew over (no overlay) may be patched next frame.
+        self._canvas = surface if self.app.stack and self.app.stack[-1] is self else None
+
+    def _blit_card(self, surface: pygame.Surface, key: tuple, rect: Rect, paint) -> Rect:
+        """A feedback card drawn once (per language and text size) and blitted every frame."""
+        from games.view_common import COLOUR_KEY
+
+        key = (*key, self.ui.lang, self.ui.large)
+        if self._card_key != key or self._card is None:
+            card = pygame.Surface((rect.width, rect.height + 8))
+            card.fill(COLOUR_KEY)
+            card.set_colorkey(COLOUR_KEY)
+            paint(card, Rect(0, 0, rect.width, rect.height))
+            self._card, self._card_key = card.convert(), key
+        return surface.blit(self._card, rect.topleft)
+
+    def _draw_finished(self, surface: pygame.Surface, rect: Rect) -> None:
+        self.draw_feedback(surface, rect, True, self.tr("cross.safe"),
+                           [self.tr("game.score", score=self.rules.score)], None, icon_side=140)
 
     def _draw_still(self, surface: pygame.Surface) -> None:
         """The light, round stars, title and subtitle."""
@@ -253,7 +292,8 @@ class CrossingScene(GameScene):
         surface.blit(title, (_ROAD_X + 40 + stars * 90, 158))
         self._draw_subtitle(surface)
 
-    def _draw_cars(self, surface: pygame.Surface) -> None:
+    def _draw_cars(self, surface: pygame.Surface) -> list[Rect]:
+        """Every car on the road; returns the rectangles drawn."""
         layout = self.rules.layout
         lanes = self.rules.level.lanes
         lane_h = _ROAD.height / lanes
@@ -261,6 +301,7 @@ class CrossingScene(GameScene):
         height = round(min(110, lane_h * 0.62))
         clip = surface.get_clip()
         surface.set_clip(_ROAD)
+        drawn: list[Rect] = []
         for car in self.rules.cars:
             y = round(_ROAD.y + car.lane * lane_h + (lane_h - height) / 2)
             if car.direction > 0:
@@ -272,6 +313,7 @@ class CrossingScene(GameScene):
             if body.right < _ROAD.x or body.x > _ROAD.right:
                 continue
             colour = _CAR_COLOURS[car.lane % len(_CAR_COLOURS)]
+            drawn.append(body.inflate(6, 6).clip(_ROAD))
             pygame.draw.rect(surface, (30, 30, 30), body.inflate(6, 6), border_radius=20)
             pygame.draw.rect(surface, colour, body, border_radius=18)
             window = Rect(0, 0, length // 3, height - 24)
@@ -281,8 +323,10 @@ class CrossingScene(GameScene):
             pygame.draw.circle(surface, (255, 240, 150), (lamp_x, body.y + 14), 8)
             pygame.draw.circle(surface, (255, 240, 150), (lamp_x, body.bottom - 14), 8)
         surface.set_clip(clip)
+        return drawn
 
-    def _draw_child(self, surface: pygame.Surface) -> None:
+    def _draw_child(self, surface: pygame.Surface) -> Rect:
+        """The child at the kerb or on the way across; returns the rectangle drawn."""
         layout = self.rules.layout
         x = round(_x_of(layout.crossing_start + layout.crossing_width / 2))
         start_y, end_y = _NEAR_KERB.centery, _FAR_KERB.centery
@@ -291,9 +335,9 @@ class CrossingScene(GameScene):
             progress = 1.0
         y = round(start_y + (end_y - start_y) * progress)
         if self.child is not None:
-            surface.blit(self.child, (x - self.child.get_width() // 2, y - self.child.get_height() // 2 - 10))
-        else:
-            draw_figure(surface, theme.INK, (x, y), 110, walking=progress > 0)
+            return surface.blit(self.child, (x - self.child.get_width() // 2, y - self.child.get_height() // 2 - 10))
+        draw_figure(surface, theme.INK, (x, y), 110, walking=progress > 0)
+        return Rect(x - 70, y - 70, 140, 140)
 
     def _draw_light(self, surface: pygame.Surface) -> None:
         ui = self.ui
@@ -326,9 +370,11 @@ class CrossingScene(GameScene):
                             ui.types.small, bold=True)
         surface.blit(block, (_SUBTITLE.x + 134, _SUBTITLE.centery - block.get_height() // 2))
 
-    def _draw_verdict(self, surface: pygame.Surface) -> None:
+    def _verdict_rect(self) -> Rect:
+        return Rect(1080, 252, 780, 190) if self.last.kind == "safe" else Rect(560, 420, 900, 210)
+
+    def _draw_verdict(self, surface: pygame.Surface, rect: Rect) -> None:
         result = self.last
         safe = result.kind == "safe"
         words = self.tr("cross.safe") if safe else self.tr(f"cross.reason.{result.reason}")
-        rect = Rect(1080, 252, 780, 190) if safe else Rect(560, 420, 900, 210)
         self.draw_feedback(surface, rect, safe, words, [], None, icon_side=150)

@@ -56,6 +56,8 @@ class HazardHuntScene(GameScene):
         self.hint: Hint | None = None
         self._hint_shown = False
         self._clock = 0.0
+        self._base: pygame.Surface | None = None
+        self._base_key: tuple | None = None
 
     # -- layout ----------------------------------------------------------------------------
     def enter(self) -> None:
@@ -198,16 +200,26 @@ class HazardHuntScene(GameScene):
         return scene_state(self, len(self.rules.found), self.rules.score, id(self.feedback), self.toast is not None,
                            id(self.hint), pulse, self.rules.finished)
 
+    def draw_background(self, surface: pygame.Surface) -> None:
+        """Paper, top bar, title and the scene picture: composed once per language and text size,
+        so every redraw (a tap, the hint's pulse) starts with one opaque blit."""
+        key = (self.ui.lang, self.ui.large, self.app.site_title())
+        if self._base is None or self._base_key != key:
+            base = self._base or pygame.Surface(theme.DESIGN_SIZE).convert()
+            super().draw_background(base)
+            ui = self.ui
+            title = ui.text.fit(text_of(ui, self.rules.scene.title), ui.types.heading, theme.INK, SCENE.width - 40,
+                                ui.types.heading + 16, ui.types.body, bold=True)
+            base.blit(title, (SCENE.x + 20, 140))
+            pygame.draw.rect(base, theme.SHADOW, SCENE.inflate(12, 12), border_radius=10)
+            if self.picture is not None:
+                base.blit(self.picture, SCENE.topleft)
+            self._base, self._base_key = base, key
+        surface.blit(self._base, (0, 0))
+
     def draw_content(self, surface: pygame.Surface) -> None:
-        """Title, picture, marks, side panel, cards."""
+        """Marks, side panel, cards (title and picture are in the background)."""
         ui = self.ui
-        rules = self.rules
-        title = ui.text.fit(text_of(ui, rules.scene.title), ui.types.heading, theme.INK, SCENE.width - 40,
-                            ui.types.heading + 16, ui.types.body, bold=True)
-        surface.blit(title, (SCENE.x + 20, 140))
-        pygame.draw.rect(surface, theme.SHADOW, SCENE.inflate(12, 12), border_radius=10)
-        if self.picture is not None:
-            surface.blit(self.picture, SCENE.topleft)
         self._draw_marks(surface)
         self._draw_side(surface)
         if self.toast is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pygame
 
 from games.art import panel
-from games.drag import DragCard, DragController
+from games.drag import CardLayer, DragCard, DragController
 from games.sequence.rules import SequenceRules, SubmitResult
 from games.view_common import GameScene, card_surface, text_of
 from kiosk import theme
@@ -36,6 +36,8 @@ class Slot(Widget):
 
     def draw(self, surface: pygame.Surface, ui: Ui) -> None:
         """The position number in the gutter and an empty well behind the card."""
+        if not self.visible:
+            return
         well = Rect(self.rect.x + _GUTTER, self.rect.y, self.rect.width - _GUTTER, self.rect.height)
         pygame.draw.rect(surface, theme.SELECTED if self.hover else theme.PAPER_DEEP, well, border_radius=28)
         if self.hover:
@@ -54,6 +56,8 @@ class SequenceScene(GameScene):
         super().__init__(app, rules=rules, play=play)
         self.rules: SequenceRules = rules
         self.drag = DragController()
+        self.layer = CardLayer()
+        self._faces: dict[tuple, pygame.Surface] = {}
         self.result: SubmitResult | None = None
         count = len(rules.order)
         gap = 16
@@ -83,6 +87,14 @@ class SequenceScene(GameScene):
         self._place(animate=False)
 
     def _face(self, step, size: tuple[int, int]) -> pygame.Surface:
+        # Rendered once per language and text size: a rebuild after every drop must stay cheap.
+        key = (id(step), size, self.ui.lang, self.ui.large)
+        face = self._faces.get(key)
+        if face is None:
+            face = self._faces[key] = self._render_face(step, size)
+        return face
+
+    def _render_face(self, step, size: tuple[int, int]) -> pygame.Surface:
         side = size[1] - 30
         picture = self.art.fitted(step.image, side, side)
         return card_surface(self.ui, size, text_of(self.ui, step.text), picture=picture,
@@ -179,15 +191,24 @@ class SequenceScene(GameScene):
         super().exit()
 
     # -- drawing ---------------------------------------------------------------------------
+    def draw_state(self) -> tuple:
+        """What the picture depends on (kiosk/redraw.py): unchanged means the last frame stays."""
+        from kiosk.redraw import scene_state
+
+        return scene_state(self, id(self.result), tuple(self.rules.order), self.drag.hover)
+
+    def _still_key(self) -> tuple:
+        from kiosk.redraw import scene_state
+
+        # The slots' hover look is left out: CardLayer draws a lit slot over the base.
+        return scene_state(self, id(self.result), skip=[*self.drag.cards, *self.slots])
+
     def draw(self, surface: pygame.Surface) -> None:
-        """Widgets, the held card on top, then the ✓/✗ marks after checking."""
-        if self.draw_dragging(surface, self.drag):
-            return
-        super().draw(surface)
-        if self.drag.held is not None:
-            self.drag.held.draw(surface, self.ui)
-        if self.result is not None:
-            self._draw_marks(surface)
+        """The still picture once per change, then only the moving cards' rectangles each frame."""
+        # The ✓/✗ marks lie over the cards: drawn after them, as an overlay.
+        self.layer.draw(surface, self.drag, self.ui, super().draw, self._still_key(),
+                        overlay=self._draw_marks if self.result is not None else None,
+                        targets=self.slots, exclusive=bool(self.app.stack) and self.app.stack[-1] is self)
 
     def _draw_marks(self, surface: pygame.Surface) -> None:
         """✓ or ✗ in the number gutter; a misplaced card also gets "should be step k"."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pygame
 
-from games.drag import DragCard, DragController
+from games.drag import CardLayer, DragCard, DragController
 from games.sort.rules import DropResult, SortRules
 from games.view_common import COLOUR_KEY, GameScene, card_surface, text_of
 from kiosk import theme
@@ -46,6 +46,8 @@ class Bin(Widget):
 
     def draw(self, surface: pygame.Surface, ui: Ui) -> None:
         """The pre-drawn bin for the current state (drawn once per state: drags stay cheap)."""
+        if not self.visible:
+            return
         key = (self.hover, self.label, ui.large)
         picture = self._cache.get(key)
         if picture is None:
@@ -82,6 +84,7 @@ class SortScene(GameScene):
         self.rules: SortRules = rules
         self.drag = DragController()
         self.drag.targets = dict(_BINS)
+        self.layer = CardLayer()
         self.card: DragCard | None = None
         self.last: DropResult | None = None
         self._dealt = 0
@@ -217,13 +220,23 @@ class SortScene(GameScene):
         super().exit()
 
     # -- time and drawing ------------------------------------------------------------------
+    def draw_state(self) -> tuple:
+        """What the picture depends on (kiosk/redraw.py): unchanged means the last frame stays."""
+        from kiosk.redraw import scene_state
+
+        return scene_state(self, id(self.last), self.rules.score, len(self.rules.answers), self.drag.hover)
+
+    def _still_key(self) -> tuple:
+        from kiosk.redraw import scene_state
+
+        # The bins' hover look is left out: CardLayer draws a lit bin over the base.
+        return scene_state(self, id(self.last), self.rules.score, len(self.rules.answers),
+                           skip=[*self.drag.cards, *self.bins.values()])
+
     def draw(self, surface: pygame.Surface) -> None:
-        """Widgets as usual, but the held card always on top."""
-        if self.draw_dragging(surface, self.drag):
-            return
-        super().draw(surface)
-        if self.drag.held is not None:
-            self.drag.held.draw(surface, self.ui)
+        """The still picture once per change, then only the moving card's rectangles each frame."""
+        self.layer.draw(surface, self.drag, self.ui, super().draw, self._still_key(),
+                        targets=list(self.bins.values()), exclusive=bool(self.app.stack) and self.app.stack[-1] is self)
 
     def draw_content(self, surface: pygame.Surface) -> None:
         """Title, progress, instruction or feedback."""
