@@ -126,7 +126,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "quiz.next": {"zh-CN": "下一题", "en": "Next"},
     "quiz.finish": {"zh-CN": "看成绩", "en": "See my score"},
     "quiz.seconds_left": {"zh-CN": "还剩 {seconds} 秒", "en": "{seconds} s left"},
-    "quiz.listen": {"zh-CN": "再听一遍", "en": "Listen again"},
+    "quiz.listen": {"zh-CN": "再听", "en": "Listen"},
     "quiz.quit": {"zh-CN": "不玩了", "en": "Stop"},
     # results
     "results.title": {"zh-CN": "本轮成绩", "en": "Your score"},

@@ -17,15 +17,18 @@ What is counted, identically by :func:`apply_session` (one finished session, on 
 - ``DailyQuestionTotal`` is ``DailyQuestionRollup`` summed over buildings;
 - ``DailyTotal`` is ``DailyTopicRollup`` summed over buildings, topics and age groups.
 
-``apply_session`` must run once per finished session (``play.finish_session`` does that).
+``apply_session`` must run once per finished session (``play.finish_session`` does that);
+``apply_sessions`` counts many at once (sync ingest) with one upsert per table, same result.
 """
 
 from __future__ import annotations
 
+import enum
+import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -34,6 +37,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    bindparam,
     case,
     cast,
     delete,
@@ -108,6 +112,46 @@ def month_sql(session: Session, day: ColumnElement[date]) -> ColumnElement[date]
     )
 
 
+def _json_value(value: Any) -> Any:
+    """A value as JSON that PostgreSQL reads back into the column's type."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):  # datetimes are aware: the offset travels along
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+#: Types JSON carries as they are (checked by exact type: a str enum still needs converting).
+_PLAIN = frozenset({int, str, bool, float, type(None), list, dict})
+
+
+def recordset_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` (keyed by column name) as the single parameter of :func:`recordset_insert`,
+    JSON-ready."""
+    return [
+        {k: v if type(v) in _PLAIN else _json_value(v) for k, v in row.items()} for row in rows
+    ]
+
+
+def recordset_insert(table: Table, columns: Sequence[str]) -> Any:
+    """PostgreSQL ``INSERT INTO table (columns) SELECT columns FROM
+    jsonb_populate_recordset(NULL::table, :rows)``: any number of rows in ONE statement with
+    one parameter (bind ``rows`` to :func:`recordset_rows`).
+
+    Why not a multi-row ``VALUES``: its SQL text grows with the rows (thousands of
+    placeholders), and psycopg re-parses every such text, which cost more than the insert. This
+    text is constant, so it is parsed once; PostgreSQL casts each JSON field to the column type.
+    """
+    rows = func.jsonb_populate_recordset(
+        literal_column(f"NULL::{table.name}"), bindparam("rows", type_=postgresql.JSONB)
+    ).table_valued(*columns)
+    return postgresql.insert(table).from_select(
+        list(columns), select(*(rows.c[name] for name in columns))
+    )
+
+
 #: Built upsert statements by (dialect, table): constructing ``excluded`` is costly, and a
 #: statement is immutable, so each is built once per process.
 _UPSERTS: dict[tuple[str, str], Any] = {}
@@ -124,7 +168,11 @@ def _upsert(
     greatest: Sequence[str] = (),
 ) -> None:
     """Insert ``rows``; on a key conflict add the ``add`` columns and keep the min/max of the
-    ``least``/``greatest`` columns. One statement, safe against a concurrent writer."""
+    ``least``/``greatest`` columns. One statement, safe against a concurrent writer.
+
+    All rows must have the same keys, and no two rows the same ``keys`` values (PostgreSQL
+    refuses to update one row twice in one statement): callers aggregate first.
+    """
     if not rows:
         return
     dialect = session.get_bind().dialect.name
@@ -133,7 +181,7 @@ def _upsert(
         if dialect == "sqlite":
             insert_ = sqlite.insert(table)
         elif dialect == "postgresql":
-            insert_ = postgresql.insert(table)
+            insert_ = recordset_insert(table, list(rows[0]))
         else:
             raise NotImplementedError(
                 f"rollup upserts are implemented for SQLite and PostgreSQL, not {dialect}"
@@ -155,89 +203,199 @@ def _upsert(
         stmt = insert_.on_conflict_do_update(index_elements=list(keys), set_=updates)
         _UPSERTS[(dialect, table.name)] = stmt
     # Core execution on the session's connection: the ORM has nothing to do for these rows.
-    session.connection().execute(stmt, list(rows))
+    if dialect == "postgresql":
+        session.connection().execute(stmt, {"rows": recordset_rows(rows)})
+    else:
+        # SQLite runs executemany in-process, row by row, which is what it is fastest at.
+        session.connection().execute(stmt, list(rows))
 
 
-def _who(session: Session, play: PlaySession) -> tuple[Resident | None, int, str]:
-    if play.resident_id is None:
-        age = CHILD_AGE_GROUP if play.mode is PlayMode.KIDS else GUEST_AGE_GROUP
-        return None, GUEST_BUILDING, age
-    resident = session.get(Resident, play.resident_id)
-    if resident is None:
-        raise RollupError(
-            f"session {play.id} names resident {play.resident_id}, who does not exist"
+@dataclass(frozen=True)
+class AnswerFacts:
+    """What the rollups read of an answer (an :class:`Answer` has the same attributes)."""
+
+    question_id: str
+    topic: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """What the rollups read of a play session, without the ORM object (an
+    :class:`PlaySession` with its ``answers`` loaded has the same attributes): bulk callers
+    such as sync ingest read these with plain column queries, which costs far less."""
+
+    id: Any
+    resident_id: int | None
+    mode: PlayMode
+    topic: str
+    started_at: datetime
+    finished_at: datetime | None
+    answers: Sequence[AnswerFacts]
+
+
+#: Ids per ``IN (...)`` list when looking residents up: below SQLite's bound-parameter limit.
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class _Who:
+    """Where a resident is counted: their household and its building, their age group."""
+
+    household_id: int
+    building_id: int
+    age_group: str
+
+
+def _residents(session: Session, ids: set[int]) -> dict[int, _Who]:
+    """Household, building and age group of each resident in ``ids``, one query per chunk.
+
+    A plain column query (not ``session.get``) so a batch of thousands of sessions costs a few
+    round trips; autoflush first writes any pending change to a resident or household.
+    """
+    found: dict[int, _Who] = {}
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        rows = session.execute(
+            select(Resident.id, Resident.household_id, Household.building_id, Resident.age_group)
+            .join(Household, Household.id == Resident.household_id)
+            .where(Resident.id.in_(chunk))
         )
-    return resident, resident.household.building_id, resident.age_group.value
+        for resident_id, household_id, building_id, age_group in rows:
+            found[resident_id] = _Who(household_id, building_id, age_group.value)
+    return found
+
+
+def _check_countable(plays: Sequence[PlaySession | SessionFacts]) -> None:
+    """Refuse the whole call before anything is written: unfinished or repeated sessions."""
+    seen: set[Any] = set()
+    for play in plays:
+        if play.finished_at is None:
+            raise RollupError(
+                f"session {play.id} is not finished; only finished sessions are counted"
+            )
+        if play.id in seen:
+            raise RollupError(
+                f"session {play.id} is listed twice; each session is counted exactly once"
+            )
+        seen.add(play.id)
 
 
 def apply_session(session: Session, play: PlaySession) -> None:
     """Add one finished session and its answers to the daily and monthly rollups and the
     resident's activity (flushed, not committed). Call it exactly once per session."""
-    if play.finished_at is None:
-        raise RollupError(f"session {play.id} is not finished; only finished sessions are counted")
-    resident, building_id, age_group = _who(session, play)
-    day = local_day(play.started_at)
-    month = month_of(day)
-    answers = list(play.answers)
+    apply_sessions(session, [play])
 
-    per_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    per_topic[play.topic][0] += 1
-    per_question: dict[str, list[Any]] = {}
-    for answer in answers:
-        per_topic[answer.topic][1] += 1
-        per_topic[answer.topic][2] += int(answer.correct)
-        counts = per_question.setdefault(answer.question_id, [answer.topic, 0, 0])
-        counts[0] = min(counts[0], answer.topic)  # the same choice rebuild's min() makes
-        counts[1] += 1
-        counts[2] += int(answer.correct)
 
-    topic_rows = [
-        {
-            "building_id": building_id,
-            "topic": topic,
-            "age_group": age_group,
-            "sessions": s,
-            "answers": a,
-            "correct": c,
-        }
-        for topic, (s, a, c) in sorted(per_topic.items())
-    ]
+def apply_sessions(session: Session, plays: Iterable[PlaySession | SessionFacts]) -> None:
+    """Add many finished sessions and their answers to the rollups (flushed, not committed).
+
+    The counts are summed in Python first, so each rollup table gets one upsert for the whole
+    batch instead of one per session; the result is exactly that of :func:`apply_session` called
+    once per play, in any order. Call it exactly once per session: a session listed twice, or
+    one not finished, is refused with :class:`RollupError` before anything is written.
+    ``plays`` are :class:`PlaySession` objects or :class:`SessionFacts` (same attributes).
+    """
+    plays = list(plays)
+    _check_countable(plays)
+    if not plays:
+        return
+    people = _residents(session, {p.resident_id for p in plays if p.resident_id is not None})
+
+    # Keyed exactly like the tables' unique constraints, so one batch row per table row.
+    topic: dict[tuple[date, int, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    question: dict[tuple[date, str, int], list[Any]] = {}
+    activity: dict[int, list[Any]] = {}
+    for play in plays:
+        if play.resident_id is None:
+            building_id = GUEST_BUILDING
+            age_group = CHILD_AGE_GROUP if play.mode is PlayMode.KIDS else GUEST_AGE_GROUP
+        else:
+            who = people.get(play.resident_id)
+            if who is None:
+                raise RollupError(
+                    f"session {play.id} names resident {play.resident_id}, who does not exist"
+                )
+            building_id, age_group = who.building_id, who.age_group
+        day = local_day(play.started_at)
+        topic[(day, building_id, play.topic, age_group)][0] += 1
+        answers = correct = 0
+        for answer in play.answers:
+            answers += 1
+            correct += int(answer.correct)
+            counts = topic[(day, building_id, answer.topic, age_group)]
+            counts[1] += 1
+            counts[2] += int(answer.correct)
+            q = question.setdefault(
+                (day, answer.question_id, building_id), [answer.topic, 0, 0]
+            )
+            q[0] = min(q[0], answer.topic)  # the same choice rebuild's min() makes
+            q[1] += 1
+            q[2] += int(answer.correct)
+        if play.resident_id is not None:
+            a = activity.get(play.resident_id)
+            if a is None:
+                activity[play.resident_id] = [play.started_at, play.started_at, 1, answers,
+                                              correct]
+            else:
+                a[0] = min(a[0], play.started_at)
+                a[1] = max(a[1], play.started_at)
+                a[2] += 1
+                a[3] += answers
+                a[4] += correct
+
+    # The coarser tables are sums of the finest ones, exactly as rebuild() derives them.
+    monthly_topic: dict[tuple[date, int, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    total: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (day, building_id, topic_name, age_group), (s, a, c) in topic.items():
+        for counts in (monthly_topic[(month_of(day), building_id, topic_name, age_group)],
+                       total[day]):
+            counts[0] += s
+            counts[1] += a
+            counts[2] += c
+    question_total: dict[tuple[date, str], list[Any]] = {}
+    monthly_question: dict[tuple[date, str], list[Any]] = {}
+    for (day, question_id, _building), (topic_name, a, c) in question.items():
+        for table, key in ((question_total, (day, question_id)),
+                           (monthly_question, (month_of(day), question_id))):
+            counts = table.setdefault(key, [topic_name, 0, 0])
+            counts[0] = min(counts[0], topic_name)
+            counts[1] += a
+            counts[2] += c
+
+    # Rows sorted by key: concurrent batches then lock shared rows in the same order.
     _upsert(
         session,
         DailyTopicRollup.__table__,
-        [{"day": day, **row} for row in topic_rows],
+        [{"day": d, "building_id": b, "topic": t, "age_group": g,
+          "sessions": s, "answers": a, "correct": c}
+         for (d, b, t, g), (s, a, c) in sorted(topic.items())],
         keys=("day", "building_id", "topic", "age_group"),
         add=("sessions", "answers", "correct"),
     )
     _upsert(
         session,
         MonthlyTopicRollup.__table__,
-        [{"month": month, **row} for row in topic_rows],
+        [{"month": m, "building_id": b, "topic": t, "age_group": g,
+          "sessions": s, "answers": a, "correct": c}
+         for (m, b, t, g), (s, a, c) in sorted(monthly_topic.items())],
         keys=("month", "building_id", "topic", "age_group"),
         add=("sessions", "answers", "correct"),
     )
     _upsert(
         session,
         DailyTotal.__table__,
-        [
-            {
-                "day": day,
-                "sessions": 1,
-                "answers": len(answers),
-                "correct": sum(int(a.correct) for a in answers),
-            }
-        ],
+        [{"day": d, "sessions": s, "answers": a, "correct": c}
+         for d, (s, a, c) in sorted(total.items())],
         keys=("day",),
         add=("sessions", "answers", "correct"),
     )
-    question_rows = [
-        {"question_id": qid, "topic": topic, "answers": a, "correct": c}
-        for qid, (topic, a, c) in sorted(per_question.items())
-    ]
     _upsert(
         session,
         DailyQuestionRollup.__table__,
-        [{"day": day, "building_id": building_id, **row} for row in question_rows],
+        [{"day": d, "question_id": q, "building_id": b, "topic": t, "answers": a, "correct": c}
+         for (d, q, b), (t, a, c) in sorted(question.items())],
         keys=("day", "question_id", "building_id"),
         add=("answers", "correct"),
         least=("topic",),
@@ -245,7 +403,8 @@ def apply_session(session: Session, play: PlaySession) -> None:
     _upsert(
         session,
         DailyQuestionTotal.__table__,
-        [{"day": day, **row} for row in question_rows],
+        [{"day": d, "question_id": q, "topic": t, "answers": a, "correct": c}
+         for (d, q), (t, a, c) in sorted(question_total.items())],
         keys=("day", "question_id"),
         add=("answers", "correct"),
         least=("topic",),
@@ -253,32 +412,33 @@ def apply_session(session: Session, play: PlaySession) -> None:
     _upsert(
         session,
         MonthlyQuestionRollup.__table__,
-        [{"month": month, **row} for row in question_rows],
+        [{"month": m, "question_id": q, "topic": t, "answers": a, "correct": c}
+         for (m, q), (t, a, c) in sorted(monthly_question.items())],
         keys=("month", "question_id"),
         add=("answers", "correct"),
         least=("topic",),
     )
-    if resident is not None:
-        _upsert(
-            session,
-            ResidentActivity.__table__,
-            [
-                {
-                    "resident_id": resident.id,
-                    "household_id": resident.household_id,
-                    "building_id": building_id,
-                    "first_played_at": play.started_at,
-                    "last_played_at": play.started_at,
-                    "sessions": 1,
-                    "answers": len(answers),
-                    "correct": sum(a.correct for a in answers),
-                }
-            ],
-            keys=("resident_id",),
-            add=("sessions", "answers", "correct"),
-            least=("first_played_at",),
-            greatest=("last_played_at",),
-        )
+    _upsert(
+        session,
+        ResidentActivity.__table__,
+        [
+            {
+                "resident_id": rid,
+                "household_id": people[rid].household_id,
+                "building_id": people[rid].building_id,
+                "first_played_at": first,
+                "last_played_at": last,
+                "sessions": s,
+                "answers": a,
+                "correct": c,
+            }
+            for rid, (first, last, s, a, c) in sorted(activity.items())
+        ],
+        keys=("resident_id",),
+        add=("sessions", "answers", "correct"),
+        least=("first_played_at",),
+        greatest=("last_played_at",),
+    )
 
 
 def _count(session: Session, model: type) -> int:

@@ -19,15 +19,14 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Table, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
 
 from safezone.models import (
     Answer,
     BadgeAward,
     CheckIn,
-    Household,
-    Kiosk,
+        Kiosk,
     PlaySession,
     PointsEntry,
     PointsReason,
@@ -72,34 +71,43 @@ def _rows(session: Session, query_for: Any, ids: Iterable[Any]) -> list[Any]:
     return out
 
 
-def _insert(session: Session, table: Table) -> Any:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(table)
-    if dialect == "sqlite":
-        return sqlite.insert(table)
-    raise NotImplementedError(f"sync ingest supports SQLite and PostgreSQL, not {dialect}")
+#: Built insert statements by (dialect, table, any_conflict): each is built once per process.
+_INSERTS: dict[tuple[str, str, bool], Any] = {}
 
 
 def _insert_new(session: Session, table: Table, rows: list[dict[str, Any]],
                 *, any_conflict: bool = False) -> set[UUID]:
-    """Insert rows whose key is not taken yet; return the ids actually inserted.
+    """Insert rows whose key is not taken yet, in one statement; return the ids inserted.
 
     ``any_conflict`` also skips rows clashing on another unique key (a badge already earned,
-    a resident already checked in at that event).
+    a resident already checked in at that event). ``RETURNING`` reports exactly the rows this
+    statement wrote, so a concurrent retry of the same batch is never taken for new data.
     """
     if not rows:
         return set()
-    stmt = _insert(session, table)
-    stmt = stmt.on_conflict_do_nothing() if any_conflict else stmt.on_conflict_do_nothing(
-        index_elements=["id"]
-    )
+    dialect = session.get_bind().dialect.name
+    stmt = _INSERTS.get((dialect, table.name, any_conflict))
+    if stmt is None:
+        if dialect == "postgresql":
+            # One statement and one JSON parameter for the whole list (see recordset_insert).
+            stmt = rollups.recordset_insert(table, list(rows[0]))
+        elif dialect == "sqlite":
+            stmt = sqlite.insert(table)
+        else:
+            raise NotImplementedError(
+                f"sync ingest supports SQLite and PostgreSQL, not {dialect}")
+        stmt = stmt.on_conflict_do_nothing() if any_conflict else stmt.on_conflict_do_nothing(
+            index_elements=["id"]
+        )
+        stmt = stmt.returning(table.c.id)
+        _INSERTS[(dialect, table.name, any_conflict)] = stmt
+    connection = session.connection()
+    if dialect == "postgresql":
+        return set(connection.execute(
+            stmt, {"rows": rollups.recordset_rows(rows)}).scalars())
     inserted: set[UUID] = set()
     for start in range(0, len(rows), 2000):
-        result = session.connection().execute(
-            stmt.returning(table.c.id), rows[start : start + 2000]
-        )
-        inserted.update(result.scalars().all())
+        inserted.update(connection.execute(stmt, rows[start : start + 2000]).scalars())
     return inserted
 
 
@@ -367,24 +375,30 @@ def _canonical(value: str) -> str:
 
 
 def _count_sessions(session: Session, ids: set[UUID]) -> None:
-    """Run :func:`rollups.apply_session` once for each newly arrived finished session."""
+    """Count each newly arrived finished session once, with one :func:`rollups.apply_sessions`
+    call for the whole batch (one upsert per rollup table, not several per session).
+
+    Sessions and answers are read with column queries into :class:`rollups.SessionFacts`:
+    answers sent in earlier batches count too, and no ORM objects are built for them.
+    """
     if not ids:
         return
-    plays: list[PlaySession] = []
+    answers: dict[UUID, list[rollups.AnswerFacts]] = {sid: [] for sid in ids}
+    rows = []
     for chunk in _chunks(sorted(ids, key=str)):
-        plays.extend(session.scalars(
-            select(PlaySession).where(PlaySession.id.in_(chunk))
-            .options(selectinload(PlaySession.answers))
+        rows.extend(session.execute(
+            select(PlaySession.id, PlaySession.resident_id, PlaySession.mode, PlaySession.topic,
+                   PlaySession.started_at, PlaySession.finished_at)
+            .where(PlaySession.id.in_(chunk))
         ))
-    resident_ids = sorted({p.resident_id for p in plays if p.resident_id is not None})
-    # Loaded up front (and kept referenced) so apply_session finds them in the identity map.
-    residents: list[Resident] = []
-    for chunk in _chunks(resident_ids):
-        residents.extend(session.scalars(
-            select(Resident).where(Resident.id.in_(chunk))
-            .options(selectinload(Resident.household).load_only(Household.building_id))
-        ))
-    # Sorted by start time: rollup rows are then touched in the same order by concurrent pushes.
-    for play in sorted(plays, key=lambda p: (p.started_at, str(p.id))):
-        rollups.apply_session(session, play)
-    del residents
+        for session_id, question_id, topic, correct in session.execute(
+            select(Answer.session_id, Answer.question_id, Answer.topic, Answer.correct)
+            .where(Answer.session_id.in_(chunk))
+        ):
+            answers[session_id].append(rollups.AnswerFacts(question_id, topic, correct))
+    rollups.apply_sessions(session, [
+        rollups.SessionFacts(id=sid, resident_id=resident_id, mode=mode, topic=topic,
+                             started_at=started_at, finished_at=finished_at,
+                             answers=answers[sid])
+        for sid, resident_id, mode, topic, started_at, finished_at in rows
+    ])

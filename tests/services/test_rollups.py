@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from service_helpers import Community, PlayRound
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from safezone.models import (
@@ -273,4 +273,89 @@ def test_finishing_twice_counts_once(
     play, _ = play_round(amy, [("f1", True)], now=now)
     before = snapshot(db)
     play_service.finish_session(db, play, score=10, max_score=10, now=now + timedelta(minutes=1))
+    assert snapshot(db) == before
+
+
+ROLLUP_TABLES = (
+    DailyTopicRollup,
+    DailyQuestionRollup,
+    DailyQuestionTotal,
+    DailyTotal,
+    MonthlyTopicRollup,
+    MonthlyQuestionRollup,
+    ResidentActivity,
+)
+
+
+def _clear_rollups(session: Session) -> None:
+    for model in ROLLUP_TABLES:
+        session.execute(delete(model))
+    session.flush()
+
+
+def test_batched_apply_equals_one_by_one_and_a_rebuild(
+    db: Session, community: Community, play_round: PlayRound, now: datetime
+) -> None:
+    people = [
+        community.resident("阿美"),
+        community.resident("阿强"),  # same building as 阿美: activity rows stay per resident
+        community.resident("王奶奶", building=1, age_group=AgeGroup.ELDER),
+        community.resident("露露", building=2, age_group=AgeGroup.CHILD),
+    ]
+    topics = ["fire", "home", "traffic", "cyber"]
+    plays = []
+    for i in range(60):
+        # Crosses local midnights and (i >= 40) the end of October; residents play many times.
+        at = now - timedelta(days=i % 7 + (30 if i >= 40 else 0), hours=i * 5)
+        who = people[i % 5] if i % 5 < 4 else None
+        mode = PlayMode.KIDS if who is people[3] or i % 10 == 9 else None
+        topic = topics[i % 4]
+        # Question ids repeat across plays and within a play (i % 3 == 0).
+        answers = [(f"{topic}-{j % 3}", (i + j) % 4 != 0) for j in range(i % 5 + 1)]
+        plays.append(play_round(who, answers, now=at, topic=topic, mode=mode)[0])
+    mixed = play_service.start_session(
+        db, mode=PlayMode.RESIDENT, game_type="quiz", topic="fire", now=now,
+        resident_id=people[2].id,
+    )
+    play_service.record_answer(db, mixed, question_id="cyber-9", topic="cyber", correct=True,
+                               now=now)
+    play_service.record_answer(db, mixed, question_id="fire-1", topic="fire", correct=False,
+                               now=now)
+    play_service.finish_session(db, mixed, score=10, max_score=20, now=now)
+    plays.append(mixed)
+    db.flush()
+    one_by_one = snapshot(db)
+    assert sum(sessions for _day, sessions, _a, _c in one_by_one["total"]) == 61
+    assert len(one_by_one["activity"]) == 4 and len(one_by_one["monthly_topic"]) > 10
+
+    _clear_rollups(db)
+    assert all(rows == [] for rows in snapshot(db).values())
+    rollups.apply_sessions(db, reversed(plays))  # order does not matter
+    assert snapshot(db) == one_by_one
+
+    # In uneven batches over rows already there: the upserts add to existing counts.
+    _clear_rollups(db)
+    for start, end in ((0, 1), (1, 17), (17, 45), (45, 61)):
+        rollups.apply_sessions(db, plays[start:end])
+    assert snapshot(db) == one_by_one
+
+    rollups.rebuild(db)
+    assert snapshot(db) == one_by_one
+
+
+def test_a_batch_with_an_unfinished_or_repeated_session_writes_nothing(
+    db: Session, community: Community, play_round: PlayRound, now: datetime
+) -> None:
+    amy = community.resident("阿美")
+    done, _ = play_round(amy, [("f1", True)], now=now)
+    other, _ = play_round(None, [("f2", False)], now=now)
+    before = snapshot(db)
+    open_play = play_service.start_session(
+        db, mode=PlayMode.GUEST, game_type="quiz", topic="fire", now=now
+    )
+    with pytest.raises(RollupError, match=f"session {open_play.id} is not finished"):
+        rollups.apply_sessions(db, [done, other, open_play])
+    with pytest.raises(RollupError, match=f"session {other.id} is listed twice"):
+        rollups.apply_sessions(db, [other, done, other])
+    rollups.apply_sessions(db, [])
     assert snapshot(db) == before
