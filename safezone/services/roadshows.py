@@ -29,6 +29,7 @@ from safezone.models import (
     RoadshowStatus,
 )
 from safezone.services import audit
+from safezone.services.errors import BilingualError
 from safezone.services.localtime import LOCAL_TZ
 from safezone.services.points import add_entry
 
@@ -40,17 +41,8 @@ _MAX_TITLE = 120
 _MAX_PLACE = 120
 
 
-class RoadshowError(Exception):
+class RoadshowError(BilingualError):
     """A refused roadshow operation, with a message in both languages."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str = "zh-CN") -> str:
-        """The message for people, in ``lang`` (``zh-CN`` or ``en``)."""
-        return self.en if lang == "en" else self.zh
 
 
 class EventInvalid(RoadshowError):

@@ -15,23 +15,15 @@ from sqlalchemy.orm import Session
 from safezone.db.base import new_uuid
 from safezone.models import PointsReason, Redemption, Resident, StoreItem
 from safezone.services import audit
+from safezone.services.errors import BilingualError
 from safezone.services.points import add_entry, balance
 
 _MAX_NAME = 80
 _EDITABLE = ("name", "name_en", "price_points", "stock", "active")
 
 
-class StoreError(Exception):
+class StoreError(BilingualError):
     """A refused store operation, with a message for people in zh-CN and English."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str = "zh-CN") -> str:
-        """The message in ``lang`` (``zh-CN`` or ``en``)."""
-        return self.en if lang == "en" else self.zh
 
 
 class ItemInvalid(StoreError):
