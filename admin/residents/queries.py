@@ -53,7 +53,8 @@ def search(session: Session, f: ResidentFilter, page: int) -> tuple[list[Residen
     rows = session.scalars(
         _filtered(f)
         .options(joinedload(Resident.household).joinedload(Household.building).joinedload(Building.plot))
-        .order_by(Plot.number, Building.number, Household.unit, Household.room, Resident.id)
+        .order_by(Plot.number, Building.number, Household.unit,
+                  func.length(Household.room), Household.room, Resident.id)
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
@@ -65,7 +66,8 @@ def matching(session: Session, f: ResidentFilter) -> list[Resident]:
     return list(session.scalars(
         _filtered(f)
         .options(joinedload(Resident.household).joinedload(Household.building).joinedload(Building.plot))
-        .order_by(Plot.number, Building.number, Household.unit, Household.room, Resident.id)
+        .order_by(Plot.number, Building.number, Household.unit,
+                  func.length(Household.room), Household.room, Resident.id)
     ).all())
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from safezone.cards.service import issue_cards
@@ -103,7 +103,9 @@ def residents_for_cards(
             .joinedload(Plot.site)
         )
         .order_by(
-            Plot.site_id, Plot.number, Building.number, Household.unit, Household.room, Resident.id
+            # Door numbers are text: by length first so 101 < 102 < 1001 (floor order).
+            Plot.site_id, Plot.number, Building.number, Household.unit,
+            func.length(Household.room), Household.room, Resident.id,
         )
     )
     if building_id is not None:
