@@ -58,10 +58,12 @@ if sys.argv[3]:  # pin before the workers fork, so they inherit it
     os.sched_setaffinity(0, {int(c) for c in sys.argv[3].split(",")})
 from safezone.cli.admin_cmd import admin_cmd
 from safezone.cli.context import CliContext
-admin_cmd.main(args=["--port", sys.argv[1], "--processes", sys.argv[2], "--threads", "8",
+admin_cmd.main(args=["--port", sys.argv[1], "--processes", sys.argv[2], "--threads", sys.argv[4],
                      "--http-cookies"], obj=CliContext(), standalone_mode=True)
 """
 PROCESSES = 2
+#: Waitress threads per worker process (``SAFEZONE_BENCH_THREADS`` overrides, for experiments).
+THREADS = int(os.environ.get("SAFEZONE_BENCH_THREADS", "8"))
 
 
 def _prepare(data_dir: Path, cards: int) -> tuple[str, str, list[str]]:
@@ -228,7 +230,8 @@ def run(requests: int = REQUESTS, clients: int = CLIENTS, rate: float = TARGET_R
         # The server and its workers get (at most) 2 cores, as the target says.
         cores = sorted(os.sched_getaffinity(0))[:2] if hasattr(os, "sched_getaffinity") else []
         server = subprocess.Popen(
-            [sys.executable, "-c", _SERVER, str(port), str(PROCESSES), ",".join(map(str, cores))],
+            [sys.executable, "-c", _SERVER, str(port), str(PROCESSES), ",".join(map(str, cores)),
+             str(THREADS)],
             env=env, stdout=subprocess.DEVNULL)
         try:
             _wait_ready(port)
@@ -262,7 +265,7 @@ def main() -> None:
     """Print the figures and fail when a target is missed."""
     figures = run()
     sat, paced = figures["saturation"], figures["paced"]
-    print(f"saturation ({PROCESSES} waitress processes on <= 2 cores, closed loop): "
+    print(f"saturation ({PROCESSES} waitress processes x {THREADS} threads on <= 2 cores, closed loop): "
           f"{sat['requests']} requests ({sat['ok']} checked in) from {sat['clients']} keep-alive "
           f"clients in {sat['seconds']:.1f} s -> {sat['rps']:.0f} req/s (target >= {TARGET_RPS:.0f}); "
           f"latency, mostly queueing: p50 {sat['p50_ms']:.1f} ms, p95 {sat['p95_ms']:.1f} ms, "

@@ -20,7 +20,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from admin.db import db, discard_changes, late_write_lock, write_lock
+from admin.db import commit_now, db, discard_changes, late_write_lock, write_lock
 from admin.i18n import current_lang, t
 from admin.residents import queries as resident_queries
 from admin.roadshows import calendar
@@ -254,22 +254,25 @@ def _checkin_result(event: RoadshowEvent) -> tuple[dict, int]:
     if not check.ok:
         return {"ok": False, "reason": check.reason, "message": check.message(lang)}, 422
     resident = check.resident
-    write_lock()  # identified without the lock: hold it only for the writes
+    # Everything shown comes from the identify query; read it before taking the lock.
+    nickname, building = resident.nickname, resident.household.building.label
+    write_lock()  # identified without the lock: hold it only for the writes and the commit
     try:
         service.check_in(db(), event, resident, method=method, now=now(),
                          operator_id=current_user.id, actor_label=current_user.label)
     except service.AlreadyCheckedIn as exc:
         discard_changes()
         return {"ok": False, "reason": "already", "message": exc.message(lang),
-                "nickname": resident.nickname, "building": resident.household.building.label}, 409
+                "nickname": nickname, "building": building}, 409
     except service.RoadshowError as exc:
         discard_changes()
         return {"ok": False, "reason": "event", "message": exc.message(lang)}, 409
+    commit_now()  # the rest only reads: let the next scan write
     checked_in = db().scalar(select(func.count()).select_from(CheckIn).where(CheckIn.event_id == event.id))
     return {
-        "ok": True, "reason": "ok", "nickname": resident.nickname,
-        "building": resident.household.building.label, "points": event.checkin_points,
-        "message": t("checkin.welcome", name=resident.nickname, points=event.checkin_points),
+        "ok": True, "reason": "ok", "nickname": nickname,
+        "building": building, "points": event.checkin_points,
+        "message": t("checkin.welcome", name=nickname, points=event.checkin_points),
         "checked_in": checked_in,
     }, 200
 

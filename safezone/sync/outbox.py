@@ -14,20 +14,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from safezone.models import Answer, BadgeAward, CheckIn, PlaySession, PointsEntry
 from safezone.sync.models import SyncOutbox, SyncState
-from safezone.sync.schemas import (
-    AnswerIn,
-    BadgeAwardIn,
-    CheckInIn,
-    PointsEntryIn,
-    PushBatch,
-    SessionIn,
-)
+from safezone.sync.schemas import PushBatch
 
 #: ``source_id`` of the per-resident balance entries the roster pull maintains; never pushed.
 BASELINE_SOURCE = "sync:baseline"
@@ -118,11 +113,54 @@ def pending_count(session: Session) -> int:
     return int(sum(count for _, count in rows))
 
 
+class Record(dict[str, Any]):
+    """One record of a batch: a plain dict (serialised as is) whose fields also read as
+    attributes, like the schema models they stand for."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass
+class PushPayload:
+    """A push batch as plain records, shaped exactly like :class:`PushBatch`.
+
+    Built from column queries without a model per row: the server validates the batch anyway,
+    so validating it here too would only double the kiosk's work. :meth:`validated` checks it
+    against the schema when a caller wants that.
+    """
+
+    batch_id: uuid.UUID
+    sent_at: datetime
+    sessions: list[Record] = field(default_factory=list)
+    answers: list[Record] = field(default_factory=list)
+    points_entries: list[Record] = field(default_factory=list)
+    badge_awards: list[Record] = field(default_factory=list)
+    checkins: list[Record] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The request body as Python values (UUIDs, datetimes and enums not yet encoded)."""
+        return {"batch_id": self.batch_id, "sent_at": self.sent_at, "sessions": self.sessions,
+                "answers": self.answers, "points_entries": self.points_entries,
+                "badge_awards": self.badge_awards, "checkins": self.checkins}
+
+    def model_dump_json(self) -> str:
+        """The JSON body, encoded as :meth:`PushBatch.model_dump_json` would encode it."""
+        return to_json(self.as_dict()).decode()
+
+    def validated(self) -> PushBatch:
+        """The batch checked against the schema (raises ``pydantic.ValidationError``)."""
+        return PushBatch.model_validate_json(self.model_dump_json())
+
+
 @dataclass
 class OutgoingBatch:
     """A batch ready to send and the outbox rows its acknowledgement removes."""
 
-    batch: PushBatch
+    batch: PushPayload
     seqs: list[int] = field(default_factory=list)
 
     @property
@@ -131,20 +169,33 @@ class OutgoingBatch:
         return not self.seqs
 
 
-def _session_in(play: PlaySession) -> SessionIn:
-    return SessionIn(
-        id=play.id, kiosk_id=play.kiosk_id, resident_id=play.resident_id, mode=play.mode,
-        game_type=play.game_type, topic=play.topic, content_id=play.content_id,
-        roadshow_id=play.roadshow_id, language=play.language, started_at=play.started_at,
-        finished_at=play.finished_at, score=play.score, max_score=play.max_score,
-        points_awarded=play.points_awarded)
+_CHUNK = 500
+_SESSION_FIELDS = (PlaySession.id, PlaySession.kiosk_id, PlaySession.resident_id,
+                   PlaySession.mode, PlaySession.game_type, PlaySession.topic,
+                   PlaySession.content_id, PlaySession.roadshow_id, PlaySession.language,
+                   PlaySession.started_at, PlaySession.finished_at, PlaySession.score,
+                   PlaySession.max_score, PlaySession.points_awarded)
+_ANSWER_FIELDS = (Answer.id, Answer.session_id, Answer.resident_id, Answer.question_id,
+                  Answer.topic, Answer.correct, Answer.chosen, Answer.response_ms,
+                  Answer.answered_at)
+_POINTS_FIELDS = (PointsEntry.id, PointsEntry.resident_id, PointsEntry.amount,
+                  PointsEntry.reason, PointsEntry.source_id, PointsEntry.kiosk_id,
+                  PointsEntry.note, PointsEntry.created_at)
+_BADGE_FIELDS = (BadgeAward.id, BadgeAward.resident_id, BadgeAward.badge_id,
+                 BadgeAward.session_id, BadgeAward.awarded_at)
+_CHECKIN_FIELDS = (CheckIn.id, CheckIn.event_id, CheckIn.resident_id, CheckIn.kiosk_id,
+                   CheckIn.method, CheckIn.checked_in_at)
 
 
-def _answer_in(answer: Answer) -> AnswerIn:
-    return AnswerIn(
-        id=answer.id, session_id=answer.session_id, resident_id=answer.resident_id,
-        question_id=answer.question_id, topic=answer.topic, correct=answer.correct,
-        chosen=answer.chosen, response_ms=answer.response_ms, answered_at=answer.answered_at)
+def _records(session: Session, columns: tuple[Any, ...], key: Any,
+             ids: list[uuid.UUID]) -> list[Record]:
+    """Rows whose ``key`` is in ``ids`` as records (column queries, ``_CHUNK`` ids a query)."""
+    names = [c.key for c in columns]
+    found: list[Record] = []
+    for start in range(0, len(ids), _CHUNK):
+        result = session.execute(select(*columns).where(key.in_(ids[start : start + _CHUNK])))
+        found.extend(Record(zip(names, row, strict=True)) for row in result)
+    return found
 
 
 def collect_batch(
@@ -164,65 +215,44 @@ def collect_batch(
         .order_by(SyncOutbox.seq).limit(max_rows)
     ).all()
     if not rows:
-        return OutgoingBatch(batch=PushBatch(batch_id=uuid.uuid4(), sent_at=sent_at))
-    session_ids: list[uuid.UUID] = []
+        return OutgoingBatch(batch=PushPayload(batch_id=uuid.uuid4(), sent_at=sent_at))
+    order: dict[uuid.UUID, int] = {}  # chosen sessions, in outbox order
     other: dict[str, list[uuid.UUID]] = {"points": [], "badge": [], "checkin": []}
     seqs: list[int] = []
     for seq, kind, record_id, session_id in rows:
         if kind in ("session", "answer"):
-            if session_id not in session_ids:
-                if len(session_ids) >= max_sessions:
+            if session_id not in order:
+                if len(order) >= max_sessions:
                     break
-                session_ids.append(session_id)
+                order[session_id] = len(order)
         else:
             other[kind].append(record_id)
         seqs.append(seq)
     last = seqs[-1]
+    session_ids = list(order)
     # The rest of the chosen sessions' rows (answers beyond max_rows, a later finish): their
     # current state is what this snapshot reads, so they are acknowledged too.
-    for start in range(0, len(session_ids), 500):
-        chunk = session_ids[start : start + 500]
+    for start in range(0, len(session_ids), _CHUNK):
+        chunk = session_ids[start : start + _CHUNK]
         seqs.extend(session.scalars(
             select(SyncOutbox.seq).where(SyncOutbox.session_id.in_(chunk),
                                          SyncOutbox.kind.in_(("session", "answer")),
                                          SyncOutbox.seq > last)))
-    plays: list[PlaySession] = []
-    answers: list[Answer] = []
-    for start in range(0, len(session_ids), 500):
-        chunk = session_ids[start : start + 500]
-        plays.extend(session.scalars(select(PlaySession).where(PlaySession.id.in_(chunk))))
-        answers.extend(session.scalars(select(Answer).where(Answer.session_id.in_(chunk))))
-    order = {sid: i for i, sid in enumerate(session_ids)}
-    plays.sort(key=lambda p: order[p.id])
-    answers.sort(key=lambda a: (order[a.session_id], a.answered_at, str(a.id)))
-
-    def load(model: type, ids: list[uuid.UUID]) -> list:
-        found = []
-        for start in range(0, len(ids), 500):
-            found.extend(session.scalars(select(model).where(model.id.in_(ids[start : start + 500]))))
-        return found
-
-    batch = PushBatch(
+    plays = _records(session, _SESSION_FIELDS, PlaySession.id, session_ids)
+    plays.sort(key=lambda p: order[p["id"]])
+    answers = _records(session, _ANSWER_FIELDS, Answer.session_id, session_ids)
+    answers.sort(key=lambda a: (order[a["session_id"]], a["answered_at"], str(a["id"])))
+    points = _records(session, _POINTS_FIELDS, PointsEntry.id, other["points"])
+    for entry in points:
+        entry["reason"] = entry["reason"].value
+    batch = PushPayload(
         batch_id=uuid.uuid4(),
         sent_at=sent_at,
-        sessions=[_session_in(p) for p in plays],
-        answers=[_answer_in(a) for a in answers],
-        points_entries=[
-            PointsEntryIn(id=e.id, resident_id=e.resident_id, amount=e.amount,
-                          reason=e.reason.value, source_id=e.source_id, kiosk_id=e.kiosk_id,
-                          note=e.note, created_at=e.created_at)
-            for e in load(PointsEntry, other["points"])
-        ],
-        badge_awards=[
-            BadgeAwardIn(id=b.id, resident_id=b.resident_id, badge_id=b.badge_id,
-                         session_id=b.session_id, awarded_at=b.awarded_at)
-            for b in load(BadgeAward, other["badge"])
-        ],
-        checkins=[
-            CheckInIn(id=c.id, event_id=c.event_id, resident_id=c.resident_id,
-                      kiosk_id=c.kiosk_id, method=c.method, checked_in_at=c.checked_in_at)
-            for c in load(CheckIn, other["checkin"])
-        ],
+        sessions=plays,
+        answers=answers,
+        points_entries=points,
+        badge_awards=_records(session, _BADGE_FIELDS, BadgeAward.id, other["badge"]),
+        checkins=_records(session, _CHECKIN_FIELDS, CheckIn.id, other["checkin"]),
     )
     return OutgoingBatch(batch=batch, seqs=sorted(set(seqs)))
 
