@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Flask, current_app
@@ -21,8 +20,6 @@ class AdminState:
     database: Database
     #: Returns the current aware UTC time; tests pass a fixed clock.
     clock: Callable[[], datetime]
-    #: Serialises this process's SQLite write transactions (see admin.db).
-    write_mutex: threading.Lock = field(default_factory=threading.Lock)
 
 
 def state(app: Flask | None = None) -> AdminState:

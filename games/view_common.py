@@ -38,8 +38,6 @@ class GameScene(Scene):
         self.started_at = app.clock.monotonic()
         self.art = ArtCache(app.assets_dir)
         self.finished_shown = False
-        self._static: pygame.Surface | None = None
-        self._static_key: tuple | None = None
         #: Records written so far (item ids), for tests and the log.
         self.written: list[str] = []
 
@@ -116,28 +114,6 @@ class GameScene(Scene):
                         text_size=self.ui.types.body))
 
     # -- drawing ---------------------------------------------------------------------------
-    def draw_dragging(self, surface: pygame.Surface, drag) -> bool:
-        """While a card is held, draw everything else once and reuse it: a drag frame is then
-        two blits (the still picture and the card), whatever the screen holds.
-
-        Returns False (nothing drawn) when no card is held or other cards are still moving.
-        """
-        held = drag.held
-        if held is None or any(card.settling for card in drag.cards if card is not held):
-            self._static_key = None
-            return False
-        key = (id(held), drag.hover, self.ui.lang, self.ui.large)
-        if self._static is None:
-            self._static = pygame.Surface(theme.DESIGN_SIZE).convert()
-        if key != self._static_key:
-            held.visible = False
-            Scene.draw(self, self._static)
-            held.visible = True
-            self._static_key = key
-        surface.blit(self._static, (0, 0))
-        held.draw(surface, self.ui)
-        return True
-
     def draw_header(self, surface: pygame.Surface, title: str, status: str) -> None:
         """The round's title and its progress line under the top bar."""
         ui = self.ui
