@@ -12,21 +12,21 @@ receipt time (audit entry, ``Kiosk.last_seen_at``) is the server's own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table, select, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import ColumnElement, Table, any_, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from safezone.models import (
     Answer,
     BadgeAward,
     CheckIn,
-        Kiosk,
+    Kiosk,
     PlaySession,
     PointsEntry,
     PointsReason,
@@ -62,12 +62,29 @@ def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
         yield values[start : start + _CHUNK]
 
 
-def _rows(session: Session, query_for: Any, ids: Iterable[Any]) -> list[Any]:
-    """Run ``query_for(chunk)`` over ``ids`` in chunks and concatenate the rows."""
-    wanted = sorted(set(ids), key=str)
+#: ``match(column)``: a predicate "column is one of the ids of this query" (see :func:`_rows`).
+Match = Callable[[Any], ColumnElement[bool]]
+
+
+def _rows(session: Session, query_for: Callable[[Match], Any], ids: Iterable[Any]) -> list[Any]:
+    """The rows of ``query_for(match)`` for all ``ids``, where the query filters with
+    ``match(column)``.
+
+    On PostgreSQL that is ``column = ANY(:ids)``, one array parameter for every id: the SQL
+    text never changes, so psycopg parses it once per process, whereas an ``IN`` list of a
+    different length each batch is new text to parse every time. On SQLite, ``IN`` lists of
+    ``_CHUNK`` ids, below its bound-parameter limit.
+    """
+    wanted = list(set(ids))
+    if not wanted:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.execute(query_for(
+            lambda column: column == any_(bindparam("ids", wanted, type_=postgresql.ARRAY(column.type)))
+        )).all())
     out: list[Any] = []
     for chunk in _chunks(wanted):
-        out.extend(session.execute(query_for(chunk)).all())
+        out.extend(session.execute(query_for(lambda column, chunk=chunk: column.in_(chunk))).all())
     return out
 
 
@@ -159,8 +176,8 @@ def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
     }
     for sid, kiosk_id, finished_at, resident_id in _rows(
         session,
-        lambda ids: select(PlaySession.id, PlaySession.kiosk_id, PlaySession.finished_at,
-                           PlaySession.resident_id).where(PlaySession.id.in_(ids)),
+        lambda match: select(PlaySession.id, PlaySession.kiosk_id, PlaySession.finished_at,
+                           PlaySession.resident_id).where(match(PlaySession.id)),
         wanted_sessions,
     ):
         plan.existing_sessions[sid] = (kiosk_id, finished_at, resident_id)
@@ -203,7 +220,7 @@ def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
     residents |= {r.resident_id for name in ("points_entries", "badge_awards", "checkins")
                   for r in getattr(batch, name)}
     known = {row[0] for row in _rows(
-        session, lambda ids: select(Resident.id).where(Resident.id.in_(ids)), residents)}
+        session, lambda match: select(Resident.id).where(match(Resident.id)), residents)}
     if residents - known:
         raise IngestError(422, "unknown_resident",
                           "服务器上没有这些居民 / these residents do not exist on the server",
@@ -212,7 +229,7 @@ def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
     events = {s.roadshow_id for s in batch.sessions if s.roadshow_id is not None}
     events |= {c.event_id for c in batch.checkins}
     known_events = {row[0] for row in _rows(
-        session, lambda ids: select(RoadshowEvent.id).where(RoadshowEvent.id.in_(ids)), events)}
+        session, lambda match: select(RoadshowEvent.id).where(match(RoadshowEvent.id)), events)}
     if events - known_events:
         raise IngestError(422, "unknown_roadshow",
                           "服务器上没有这些路演活动 / these roadshows do not exist on the server",
@@ -221,31 +238,31 @@ def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
     clashes = []
     for aid, kiosk_id in _rows(
         session,
-        lambda ids: select(Answer.id, PlaySession.kiosk_id)
-        .join(PlaySession, PlaySession.id == Answer.session_id).where(Answer.id.in_(ids)),
+        lambda match: select(Answer.id, PlaySession.kiosk_id)
+        .join(PlaySession, PlaySession.id == Answer.session_id).where(match(Answer.id)),
         (a.id for a in batch.answers),
     ):
         plan.existing_answers.add(aid)
         if kiosk_id != me:
             clashes.append({"kind": "answers", "id": str(aid)})
     for pid, kiosk_id in _rows(
-        session, lambda ids: select(PointsEntry.id, PointsEntry.kiosk_id).where(
-            PointsEntry.id.in_(ids)), (p.id for p in batch.points_entries),
+        session, lambda match: select(PointsEntry.id, PointsEntry.kiosk_id).where(
+            match(PointsEntry.id)), (p.id for p in batch.points_entries),
     ):
         plan.existing_points.add(pid)
         if kiosk_id != me:
             clashes.append({"kind": "points_entries", "id": str(pid)})
     incoming_badges = {b.id: b for b in batch.badge_awards}
     for bid, resident_id, badge_id in _rows(
-        session, lambda ids: select(BadgeAward.id, BadgeAward.resident_id, BadgeAward.badge_id)
-        .where(BadgeAward.id.in_(ids)), incoming_badges,
+        session, lambda match: select(BadgeAward.id, BadgeAward.resident_id, BadgeAward.badge_id)
+        .where(match(BadgeAward.id)), incoming_badges,
     ):
         plan.existing_badges.add(bid)
         mine = incoming_badges[bid]
         if (resident_id, badge_id) != (mine.resident_id, mine.badge_id):
             clashes.append({"kind": "badge_awards", "id": str(bid)})
     for cid, kiosk_id in _rows(
-        session, lambda ids: select(CheckIn.id, CheckIn.kiosk_id).where(CheckIn.id.in_(ids)),
+        session, lambda match: select(CheckIn.id, CheckIn.kiosk_id).where(match(CheckIn.id)),
         (c.id for c in batch.checkins),
     ):
         plan.existing_checkins.add(cid)
@@ -314,7 +331,7 @@ def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datet
     # the same event on two offline kiosks keeps the first check-in and its points only.
     checkin_sources = {p.source_id for p in batch.points_entries if p.reason == "checkin"}
     stored_checkins = {str(row[0]) for row in _rows(
-        session, lambda ids: select(CheckIn.id).where(CheckIn.id.in_(ids)),
+        session, lambda match: select(CheckIn.id).where(match(CheckIn.id)),
         [UUID(s) for s in checkin_sources if s and _is_uuid(s)],
     )}
     points_rows = [
@@ -332,7 +349,7 @@ def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datet
         for b in batch.badge_awards
     ], any_conflict=True)
 
-    _count_sessions(session, to_count)
+    _count_sessions(session, to_count, batch, new_sessions)
 
     result = PushResult(
         batch_id=batch.batch_id,
@@ -374,31 +391,38 @@ def _canonical(value: str) -> str:
     return str(UUID(value)) if _is_uuid(value) else value
 
 
-def _count_sessions(session: Session, ids: set[UUID]) -> None:
+def _count_sessions(session: Session, ids: set[UUID], batch: PushBatch,
+                    new_sessions: set[UUID]) -> None:
     """Count each newly arrived finished session once, with one :func:`rollups.apply_sessions`
     call for the whole batch (one upsert per rollup table, not several per session).
 
-    Sessions and answers are read with column queries into :class:`rollups.SessionFacts`:
-    answers sent in earlier batches count too, and no ORM objects are built for them.
+    A session this batch inserted is counted from the batch itself: an answer cannot reach the
+    server before its session (foreign key), and a session travels with all its answers, so the
+    batch holds every answer it has. A session that arrived unfinished earlier and is finished
+    now is read back with column queries, since some of its answers came in earlier batches.
     """
     if not ids:
         return
     answers: dict[UUID, list[rollups.AnswerFacts]] = {sid: [] for sid in ids}
-    rows = []
-    for chunk in _chunks(sorted(ids, key=str)):
-        rows.extend(session.execute(
-            select(PlaySession.id, PlaySession.resident_id, PlaySession.mode, PlaySession.topic,
-                   PlaySession.started_at, PlaySession.finished_at)
-            .where(PlaySession.id.in_(chunk))
-        ))
-        for session_id, question_id, topic, correct in session.execute(
-            select(Answer.session_id, Answer.question_id, Answer.topic, Answer.correct)
-            .where(Answer.session_id.in_(chunk))
-        ):
-            answers[session_id].append(rollups.AnswerFacts(question_id, topic, correct))
+    facts = [
+        (s.id, s.resident_id, s.mode, s.topic, s.started_at, s.finished_at)
+        for s in batch.sessions if s.id in ids and s.id in new_sessions
+    ]
+    for answer in batch.answers:
+        if answer.session_id in new_sessions and answer.session_id in answers:
+            answers[answer.session_id].append(
+                rollups.AnswerFacts(answer.question_id, answer.topic, answer.correct))
+    earlier = ids - new_sessions
+    facts += _rows(session, lambda match: select(
+        PlaySession.id, PlaySession.resident_id, PlaySession.mode, PlaySession.topic,
+        PlaySession.started_at, PlaySession.finished_at).where(match(PlaySession.id)), earlier)
+    for session_id, question_id, topic, correct in _rows(session, lambda match: select(
+            Answer.session_id, Answer.question_id, Answer.topic, Answer.correct
+    ).where(match(Answer.session_id)), earlier):
+        answers[session_id].append(rollups.AnswerFacts(question_id, topic, correct))
     rollups.apply_sessions(session, [
         rollups.SessionFacts(id=sid, resident_id=resident_id, mode=mode, topic=topic,
                              started_at=started_at, finished_at=finished_at,
                              answers=answers[sid])
-        for sid, resident_id, mode, topic, started_at, finished_at in rows
+        for sid, resident_id, mode, topic, started_at, finished_at in facts
     ])
