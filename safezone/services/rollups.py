@@ -23,20 +23,20 @@ What is counted, identically by :func:`apply_session` (one finished session, on 
 
 from __future__ import annotations
 
-import enum
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import (
     Date,
     DateTime,
     Integer,
     String,
     Table,
+    Text,
     bindparam,
     case,
     cast,
@@ -112,27 +112,12 @@ def month_sql(session: Session, day: ColumnElement[date]) -> ColumnElement[date]
     )
 
 
-def _json_value(value: Any) -> Any:
-    """A value as JSON that PostgreSQL reads back into the column's type."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (date, datetime)):  # datetimes are aware: the offset travels along
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
-
-
-#: Types JSON carries as they are (checked by exact type: a str enum still needs converting).
-_PLAIN = frozenset({int, str, bool, float, type(None), list, dict})
-
-
-def recordset_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``rows`` (keyed by column name) as the single parameter of :func:`recordset_insert`,
-    JSON-ready."""
-    return [
-        {k: v if type(v) in _PLAIN else _json_value(v) for k, v in row.items()} for row in rows
-    ]
+def recordset_rows(rows: Sequence[dict[str, Any]]) -> str:
+    """``rows`` (keyed by column name) as the single parameter of :func:`recordset_insert`: JSON
+    text, with UUIDs, aware datetimes (ISO 8601, offset kept), dates and enums (their value)
+    encoded by pydantic-core in one pass, which costs a fraction of converting each value in
+    Python first."""
+    return to_json(list(rows)).decode()
 
 
 def recordset_insert(table: Table, columns: Sequence[str]) -> Any:
@@ -145,7 +130,7 @@ def recordset_insert(table: Table, columns: Sequence[str]) -> Any:
     text is constant, so it is parsed once; PostgreSQL casts each JSON field to the column type.
     """
     rows = func.jsonb_populate_recordset(
-        literal_column(f"NULL::{table.name}"), bindparam("rows", type_=postgresql.JSONB)
+        literal_column(f"NULL::{table.name}"), cast(bindparam("rows", type_=Text), postgresql.JSONB)
     ).table_valued(*columns)
     return postgresql.insert(table).from_select(
         list(columns), select(*(rows.c[name] for name in columns))

@@ -12,12 +12,12 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
-    field_validator,
     model_validator,
 )
 
@@ -50,20 +50,16 @@ def _sane_time(value: datetime) -> datetime:
     return value
 
 
+#: A kiosk timestamp: aware, and within EARLIEST_YEAR..LATEST_YEAR. The check is attached to
+#: the datetime fields only (a model-wide validator would run for every field of every record).
+KioskTime = Annotated[AwareDatetime, AfterValidator(_sane_time)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class _Timed(_Strict):
-    @field_validator("*", mode="after")
-    @classmethod
-    def _times_in_range(cls, value: Any) -> Any:
-        if isinstance(value, datetime):
-            return _sane_time(value)
-        return value
-
-
-class SessionIn(_Timed):
+class SessionIn(_Strict):
     """A play session as the kiosk recorded it (finished or not yet)."""
 
     id: UUID
@@ -75,8 +71,8 @@ class SessionIn(_Timed):
     content_id: ShortText | None = None
     roadshow_id: UUID | None = None
     language: Language = "zh-CN"
-    started_at: AwareDatetime
-    finished_at: AwareDatetime | None = None
+    started_at: KioskTime
+    finished_at: KioskTime | None = None
     score: Count = 0
     max_score: Count = 0
     points_awarded: Count = 0
@@ -92,7 +88,7 @@ class SessionIn(_Timed):
         return self
 
 
-class AnswerIn(_Timed):
+class AnswerIn(_Strict):
     """One answered question of a session."""
 
     id: UUID
@@ -103,10 +99,10 @@ class AnswerIn(_Timed):
     correct: bool
     chosen: list[Any] | dict[str, Any] | None = Field(default=None, max_length=100)
     response_ms: Annotated[int, Field(ge=0, le=86_400_000)] | None = None
-    answered_at: AwareDatetime
+    answered_at: KioskTime
 
 
-class PointsEntryIn(_Timed):
+class PointsEntryIn(_Strict):
     """A ledger entry written at the kiosk: play, check-in or badge points (always positive)."""
 
     id: UUID
@@ -116,20 +112,20 @@ class PointsEntryIn(_Timed):
     source_id: Annotated[str, StringConstraints(max_length=64)] | None = None
     kiosk_id: UUID | None = None
     note: Annotated[str, StringConstraints(max_length=200)] | None = None
-    created_at: AwareDatetime
+    created_at: KioskTime
 
 
-class BadgeAwardIn(_Timed):
+class BadgeAwardIn(_Strict):
     """A badge earned at the kiosk."""
 
     id: UUID
     resident_id: ResidentId
     badge_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     session_id: UUID | None = None
-    awarded_at: AwareDatetime
+    awarded_at: KioskTime
 
 
-class CheckInIn(_Timed):
+class CheckInIn(_Strict):
     """A roadshow check-in taken at the kiosk."""
 
     id: UUID
@@ -137,16 +133,16 @@ class CheckInIn(_Timed):
     resident_id: ResidentId
     kiosk_id: UUID | None = None
     method: CheckInMethod
-    checked_in_at: AwareDatetime
+    checked_in_at: KioskTime
 
 
-class PushBatch(_Timed):
+class PushBatch(_Strict):
     """Everything a kiosk sends in one request; stored in one transaction or not at all."""
 
     #: Client-generated id of the batch (for the receipt log).
     batch_id: UUID
     #: Kiosk clock when sent: the server reports the skew and keeps its own receipt time.
-    sent_at: AwareDatetime
+    sent_at: KioskTime
     sessions: list[SessionIn] = Field(default_factory=list, max_length=MAX_SESSIONS)
     answers: list[AnswerIn] = Field(default_factory=list, max_length=MAX_ANSWERS)
     points_entries: list[PointsEntryIn] = Field(default_factory=list, max_length=MAX_OTHER)
