@@ -27,7 +27,7 @@ from kiosk.input import Action, InputMapper, Scan, Viewport
 from kiosk.scanner import ScannerReader
 from kiosk.scene import Scene
 from kiosk.sound import Sounds
-from kiosk.sync_status import SyncIndicator
+from kiosk.sync_status import StatusLike, SyncIndicator
 from kiosk.text import TextRenderer
 from kiosk.ui import Ui
 from kiosk.visit import GUEST, KIDS, Visit, visit_for
@@ -86,11 +86,17 @@ class KioskApp:
         assets_dir: Path | None = None,
         log: EventLog | None = None,
         data_dir: Path | None = None,
+        content_version: str | None = None,
     ) -> None:
         self.backend = backend
         #: Data folder holding the admin's list of disabled questions (None: nothing disabled).
         self.data_dir = data_dir
+        #: The content played; replaced only between visits (see :meth:`use_content`).
         self.bundle = bundle
+        #: Version of the content pack played, or None for the content bundled with the kiosk.
+        self.content_version = content_version
+        #: Problems of the content played; None: those logged at start-up (kiosk/scenes/games.py).
+        self.content_problems: list | None = None
         self.clock = clock
         self.rng = rng
         self.options = options or KioskOptions()
@@ -101,6 +107,9 @@ class KioskApp:
         self.visit: Visit | None = None
         #: The offline indicator when a sync server is configured (set by kiosk/main.py), else None.
         self.sync_indicator: SyncIndicator | None = None
+        #: The sync agent's status (set with the indicator): its ``content`` is a newer content
+        #: pack, already loaded and checked in the agent's thread, to switch to between visits.
+        self.sync_status: Callable[[], StatusLike] | None = None
         #: The roadshow this kiosk is switched to (event mode), or None.
         self.event: EventInfo | None = None
         self.stack: list[Scene] = []
@@ -179,6 +188,7 @@ class KioskApp:
             if self.stack:
                 self.stack[-1].update(step)
         self._check_idle()
+        self._switch_content_between_visits()
         self._apply_pending()
         if draw:
             self.draw()
@@ -344,6 +354,40 @@ class KioskApp:
             self._epoch += 1
         while self._pending:
             self._pending.pop(0)()
+
+    # -- content updates ----------------------------------------------------------------------
+    def _switch_content_between_visits(self) -> None:
+        """Take the newer content pack the sync agent offers, only while nobody is playing: the
+        attract screen alone on the stack, no visit, no scene change queued. A round in
+        progress always finishes on the content it was drawn from."""
+        if (self.sync_status is None or self.visit is not None or self._pending
+                or len(self.stack) != 1 or self.stack[0].name != "attract"):
+            return
+        try:
+            ready = getattr(self.sync_status(), "content", None)
+        except Exception:  # noqa: BLE001 — a broken status must never take the kiosk down
+            return
+        if ready is not None and ready.version != self.content_version:
+            self.use_content(ready.bundle, ready.version)
+
+    def use_content(self, bundle: ContentBundle, version: str | None) -> None:
+        """Play ``bundle`` from the next visit on: one reference swap here (the bundle was
+        loaded and validated elsewhere), the backend's too, and a fresh attract screen with
+        the new tips."""
+        from kiosk.scenes.attract import AttractScene
+
+        previous = self.content_version
+        self.bundle = bundle
+        self.content_version = version
+        # A pack is only offered when it loaded without a problem: no game is missing content.
+        self.content_problems = []
+        set_bundle = getattr(self.backend, "set_bundle", None)  # test doubles have none
+        if set_bundle is not None:
+            set_bundle(bundle)
+        self.log.emit("content_switch", version=version, previous=previous,
+                      questions=len(bundle.questions), tips=len(bundle.tips))
+        if self._started and self.stack and self.stack[-1].name == "attract":
+            self.replace(AttractScene(self))
 
     # -- settings toggles --------------------------------------------------------------------
     def toggle_language(self) -> None:

@@ -189,6 +189,11 @@ class CoreBackend:
         self._kiosk_id = kiosk_id
         self.on_record = on_record
 
+    def set_bundle(self, bundle: ContentBundle) -> None:
+        """Use ``bundle`` (its badges) from now on; the kiosk calls it between visits when it
+        switches to a new content pack."""
+        self._bundle = bundle
+
     def _notify(self, kind: str, details: dict[str, Any]) -> None:
         if self.on_record is not None:
             self.on_record(kind, details)

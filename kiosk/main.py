@@ -24,6 +24,7 @@ from kiosk.startup import KioskDatabase, SchemaProblem, load_content_cached, ope
 from kiosk.sync_status import StatusLike, SyncIndicator
 from safezone.config import Settings
 from safezone.content.bundle import ContentBundle
+from safezone.content.loader import LoadResult
 
 
 class KioskStartError(RuntimeError):
@@ -46,7 +47,8 @@ def has_display() -> bool:
 
 
 def load_bundle(settings: Settings, log: EventLog) -> ContentBundle:
-    """Load the content; every problem goes to the log, valid items still load (never raises)."""
+    """Load the content bundled with the kiosk (``settings.content_dir``); every problem goes
+    to the log, valid items still load (never raises)."""
     try:
         # Parsing ~500 YAML items costs most of a second on a small PC; a validated copy is
         # kept in the data folder and reused while no content/asset file has changed.
@@ -56,15 +58,68 @@ def load_bundle(settings: Settings, log: EventLog) -> ContentBundle:
         return ContentBundle()
     for problem in result.problems:
         log.emit("content_problem", message=str(problem))
-    log.emit("content", questions=len(result.bundle.questions), tips=len(result.bundle.tips))
+    log.emit("content", source="bundled", version=None, questions=len(result.bundle.questions),
+             tips=len(result.bundle.tips))
     return result.bundle
+
+
+def packs_dir(settings: Settings) -> Path:
+    """Where ``safezone sync`` and the sync agent install the content packs they pull."""
+    return settings.data_dir / "content-packs"
+
+
+def pack_loader(settings: Settings) -> Callable[[Path], LoadResult]:
+    """Loads a content pack folder (assets from ``settings.assets_dir``), through a cache of
+    its own so the pack loaded by the agent at run time starts the next kiosk quickly."""
+    cache = settings.data_dir / "cache" / "pack"
+    return lambda folder: load_content_cached(folder, settings.assets_dir, cache)
+
+
+def load_pack(settings: Settings, log: EventLog) -> tuple[ContentBundle, str] | None:
+    """(content, version) of the pulled pack ``<data>/content-packs/current`` when it loads
+    without a single problem; else None, the reason logged as ``content_pack_problem``, and the
+    kiosk plays its bundled content. Never raises."""
+    from safezone.sync.replica import current_pack_version
+
+    packs = packs_dir(settings)
+    try:
+        version = current_pack_version(packs)
+    except OSError as exc:
+        log.emit("content_pack_problem", version=None, message=str(exc))
+        return None
+    if version is None:
+        return None  # nothing pulled yet
+    try:
+        result = pack_loader(settings)(packs / version)
+    except Exception as exc:  # noqa: BLE001 — a link to nowhere, an unreadable folder: play on
+        log.emit("content_pack_problem", version=version, message=f"{exc.__class__.__name__}: {exc}")
+        return None
+    if not result.ok:
+        # A pack is all or nothing: half a pack would mix two versions of the questions.
+        log.emit("content_pack_problem", version=version, problems=len(result.problems),
+                 message=str(result.problems[0]))
+        return None
+    log.emit("content", source="pack", version=version, questions=len(result.bundle.questions),
+             tips=len(result.bundle.tips))
+    return result.bundle, version
+
+
+def load_startup_content(settings: Settings, log: EventLog, *, enrolled: bool) -> tuple[ContentBundle, str | None]:
+    """(content, pack version) the kiosk starts with: an enrolled kiosk's pulled content pack
+    when it loads cleanly, else the bundled content (version None). Never raises."""
+    if enrolled:
+        loaded = load_pack(settings, log)
+        if loaded is not None:
+            return loaded
+    return load_bundle(settings, log), None
 
 
 class SyncAgentLike(Protocol):
     """What the kiosk needs of ``safezone.sync.agent.SyncAgent`` (tests pass a stand-in)."""
 
     def status(self) -> StatusLike:
-        """The latest status, without I/O."""
+        """The latest status, without I/O; its optional ``content`` (version + bundle) is a
+        newer content pack ready to play (see ``KioskApp._switch_content_between_visits``)."""
         ...
 
     def start(self) -> None:
@@ -81,11 +136,12 @@ SyncAgentFactory = Callable[[KioskDatabase, Settings], SyncAgentLike]
 
 
 def default_sync_agent(database: KioskDatabase, settings: Settings) -> SyncAgentLike:
-    """The real agent, pulling content packs where ``safezone sync`` puts them."""
+    """The real agent, pulling content packs where ``safezone sync`` puts them and loading a
+    new one in its own thread, ready for the kiosk to switch to between visits."""
     from safezone.sync.agent import SyncAgent
 
-    return SyncAgent(database, packs_dir=settings.data_dir / "content-packs",  # type: ignore[arg-type]
-                     assets_dir=settings.assets_dir)
+    return SyncAgent(database, packs_dir=packs_dir(settings),  # type: ignore[arg-type]
+                     assets_dir=settings.assets_dir, content_loader=pack_loader(settings))
 
 
 @dataclass
@@ -158,13 +214,13 @@ def build_app(
 ) -> BuiltKiosk:
     """Open the database and content and make the (not yet started) app.
 
-    An enrolled replica also gets its sync agent (``BuiltKiosk.start_sync`` starts it) and
-    the offline indicator; ``sync_agent_factory`` replaces the real agent in tests.
+    An enrolled replica also gets its sync agent (``BuiltKiosk.start_sync`` starts it), the
+    offline indicator, and plays its pulled content pack (see :func:`load_startup_content`);
+    a newer pack the agent loads later is switched to between visits (``KioskApp``).
+    ``sync_agent_factory`` replaces the real agent in tests.
     """
     log = log or EventLog()
     log.set_time_source(clock.monotonic)
-    if bundle is None:
-        bundle = load_bundle(settings, log)
     database = None
     agent: SyncAgentLike | None = None
     kiosk_id: uuid.UUID | None = None
@@ -180,13 +236,21 @@ def build_app(
         except BaseException:
             database.dispose()
             raise
+    content_version: str | None = None
+    if bundle is None:
+        bundle, content_version = load_startup_content(settings, log, enrolled=kiosk_id is not None)
+    if backend is None:
+        assert database is not None
         backend = CoreBackend(database, bundle, kiosk_id=kiosk_id,
                               on_record=lambda kind, details: log.emit("record", kind=kind, **details))
     app = KioskApp(backend, bundle, clock=clock, rng=rng, options=options or KioskOptions(), site_name=settings.site_name,
-                   assets_dir=settings.assets_dir, log=log, data_dir=settings.data_dir)
+                   assets_dir=settings.assets_dir, log=log, data_dir=settings.data_dir,
+                   content_version=content_version)
     if agent is not None:
         app.sync_indicator = SyncIndicator(
             agent.status, on_change=lambda shown, state: log.emit("sync_status", shown=shown, state=state))
+        # The same status carries a newer content pack, loaded and checked in the agent's thread.
+        app.sync_status = agent.status
     return BuiltKiosk(app=app, database=database, log=log, clock=clock, sync_agent=agent)
 
 

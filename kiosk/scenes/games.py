@@ -46,10 +46,12 @@ def skipped_games(app) -> list[str]:
     """Game types with a content file that failed to load, from the start-up content report.
 
     The kiosk logs every content problem before its first scene (kiosk.main.load_bundle); an
-    app may also carry them as ``content_problems``.
+    app may also carry them as ``content_problems`` (an empty list after switching to a content
+    pack, which is only offered without a problem).
     """
-    messages = [str(p) for p in getattr(app, "content_problems", ())]
-    if not messages:
+    problems = getattr(app, "content_problems", None)
+    messages = [str(p) for p in problems or ()]
+    if problems is None:
         for event in app.log.events:
             if event["event"] == "scene":
                 break  # problems are all reported before the first scene

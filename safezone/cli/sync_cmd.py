@@ -1,5 +1,6 @@
 """``safezone sync`` (kiosk: one sync round) and ``safezone kiosks`` (server: enrolment codes,
-revocation). Exit codes: 0 done, 1 refused or offline with a clear message, 2 usage error."""
+revocation). Exit codes: 0 done, 1 refused or offline with a clear message — or records the
+server refused for good are parked on this kiosk — 2 usage error."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from sqlalchemy import select
 from safezone.cli.context import CliContext, pass_cli
 from safezone.models import Kiosk
 from safezone.sync import tokens
-from safezone.sync.agent import SyncAgent, enrol_replica
+from safezone.sync.agent import SyncAgent, SyncReport, enrol_replica
 from safezone.sync.client import Offline, Refused, SyncError
 
 ACTOR = "cli"
+#: Parked units listed one per line; the rest is counted.
+_PARKED_LINES = 10
 
 
 def _now() -> datetime:
@@ -31,8 +34,12 @@ def _now() -> datetime:
               help="One-time enrolment code from the admin (first sync only).")
 @click.option("--content/--no-content", default=True, show_default=True,
               help="Also pull the content pack into DATA_DIR/content-packs.")
+@click.option("--retry-parked", is_flag=True,
+              help="Send the records the server refused before (parked) again, e.g. after "
+                   "the server was fixed; still refused ones are parked again.")
 @pass_cli
-def sync_cmd(cli: CliContext, server_url: str | None, code: str | None, content: bool) -> None:
+def sync_cmd(cli: CliContext, server_url: str | None, code: str | None, content: bool,
+             retry_parked: bool) -> None:
     """Enrol when asked, then run one sync round and print what it did."""
     db = cli.database(migrate=True)
     try:
@@ -48,7 +55,7 @@ def sync_cmd(cli: CliContext, server_url: str | None, code: str | None, content:
         agent = SyncAgent(db, packs_dir=settings.data_dir / "content-packs" if content else None,
                           assets_dir=settings.assets_dir)
         try:
-            report = agent.sync_once()
+            report = agent.sync_once(retry_parked=retry_parked)
         except Offline as exc:
             raise click.ClickException(f"{exc.message}; records stay queued") from None
         except Refused as exc:
@@ -56,6 +63,8 @@ def sync_cmd(cli: CliContext, server_url: str | None, code: str | None, content:
                                        ) from None
         except SyncError as exc:
             raise click.ClickException(exc.message) from None
+        if report.unparked:
+            click.echo(f"retried {report.unparked} parked unit(s) refused before")
         click.echo(f"pushed {report.sessions} sessions, {report.answers} answers, "
                    f"{report.other_records} other records in {report.batches} batches "
                    f"({report.new_on_server} new on the server); {report.pending_after} pending")
@@ -66,8 +75,25 @@ def sync_cmd(cli: CliContext, server_url: str | None, code: str | None, content:
         if report.clock_skew_seconds is not None and abs(report.clock_skew_seconds) > 120:
             click.echo(f"warning: this kiosk's clock is {report.clock_skew_seconds:+.0f} s off "
                        "the server's", err=True)
+        if report.parked_units:
+            _echo_parked(report)
+            click.get_current_context().exit(1)
     finally:
         db.dispose()
+
+
+def _echo_parked(report: SyncReport) -> None:
+    """The records the server refused for good: kept here, not sent, with the server's reason."""
+    units = report.parked_units
+    click.echo(f"服务器拒收的记录已保留在本机 / {report.parked_after} record(s) in {len(units)} "
+               f"unit(s) were refused by the server and are kept on this kiosk, not sent "
+               f"({len(report.newly_parked)} refused in this run):", err=True)
+    for unit in units[:_PARKED_LINES]:
+        click.echo(f"  {unit.describe()}", err=True)
+    if len(units) > _PARKED_LINES:
+        click.echo(f"  … and {len(units) - _PARKED_LINES} more", err=True)
+    click.echo("fix the cause (see the reasons), then run 'safezone sync --retry-parked'; the "
+               "kiosk also retries them about once an hour", err=True)
 
 
 @click.group("kiosks", help="Kiosks of a district: enrolment codes and revocation / 终端管理。")

@@ -6,6 +6,18 @@ answers, with exponential back-off and full jitter while it does not. ``status()
 thread-safe: the kiosk can draw its offline indicator ("离线，数据已保存") from it every frame.
 No timestamp from this machine is compared with the server's, so a wrong kiosk clock cannot
 make anything be skipped or resent.
+
+A batch the server refuses because of its records (403 ``foreign_kiosk``, 409, 413, 422) is
+not retried as it is: a 413 batch is split smaller; otherwise the refused records — named by
+the server's details, or found by splitting the batch in halves — are parked in the outbox
+(see :class:`safezone.sync.outbox.ParkedUnit`) and the rest is sent. Parked records are shown
+in the status and by ``safezone sync``, and retried now and then (every
+``parked_retry_rounds`` rounds, or ``safezone sync --retry-parked``). A refused token (401,
+403) stops the round with everything kept, as does any other refusal.
+
+With a ``content_loader`` (the kiosk passes one), a newly installed content pack is also
+loaded and validated here, in the agent's thread, and offered in :attr:`SyncStatus.content`;
+the kiosk switches to it between two visits, never during one.
 """
 
 from __future__ import annotations
@@ -21,19 +33,30 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from safezone.app_context import Database
+from safezone.content.bundle import ContentBundle
+from safezone.content.loader import LoadResult
 from safezone.db.base import utcnow
 from safezone.models import Kiosk
 from safezone.sync import outbox, replica
 from safezone.sync.client import Offline, Refused, SyncClient, SyncError
-from safezone.sync.schemas import ContentPack, RoadshowList, Roster
+from safezone.sync.outbox import OutgoingBatch, ParkedUnit
+from safezone.sync.schemas import ContentPack, PushResult, RoadshowList, Roster
 
 #: Keys of the client state (table ``sync_state``).
 SERVER_URL, KIOSK_ID, KIOSK_NAME, TOKEN = "server_url", "kiosk_id", "kiosk_name", "token"
 ROSTER_VERSION = "roster_version"
 #: Most batches pushed in one round (the rest waits for the next round).
 MAX_BATCHES_PER_ROUND = 1000
+#: Refused pushes one round may spend finding and parking refused records; past it the round
+#: stops with the server's reason (a server refusing everything must not cost thousands of
+#: requests a round) and carries on next round.
+MAX_REFUSALS_PER_ROUND = 64
+#: Rounds between automatic retries of parked records (about an hour at the 30 s interval).
+PARKED_RETRY_ROUNDS = 120
 
 ClientFactory = Callable[[str, "str | None"], SyncClient]
+#: Loads a content folder (the kiosk passes its cached loader): ``loader(folder)``.
+ContentLoader = Callable[[Path], LoadResult]
 
 _MESSAGES = {
     "not_configured": ("未连接服务器（单机模式）", "No server configured (single machine)"),
@@ -46,8 +69,19 @@ _MESSAGES = {
 
 
 @dataclass(frozen=True)
+class ReadyContent:
+    """A content pack installed, loaded and validated off the kiosk's UI thread: the kiosk only
+    has to swap its reference to ``bundle`` (between visits)."""
+
+    #: The pack's version (the folder name under ``content-packs``).
+    version: str
+    #: The loaded content, with no problem in it.
+    bundle: ContentBundle = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class SyncStatus:
-    """What the kiosk's indicator shows."""
+    """What the kiosk's indicator shows, and what the kiosk takes from the agent."""
 
     #: ``not_configured``, ``syncing``, ``online``, ``offline``, ``revoked`` or ``refused``.
     state: str
@@ -59,6 +93,12 @@ class SyncStatus:
     last_error: str | None = None
     #: Consecutive failed rounds.
     failures: int = 0
+    #: Records the server refused for good, kept in the outbox and not sent (see the module).
+    parked: int = 0
+    #: The server's reason for the latest parked unit, for staff (None when nothing is parked).
+    refusal: str | None = None
+    #: The newest content pack, ready to play (None until one was installed while running).
+    content: ReadyContent | None = None
 
     @property
     def offline(self) -> bool:
@@ -85,8 +125,17 @@ class SyncReport:
     roadshows: int = 0
     content_version: str | None = None
     content_error: str | None = None
+    #: Version of the content pack loaded this round and offered in the status (kiosk only).
+    content_ready: str | None = None
     clock_skew_seconds: float | None = None
+    #: Records waiting after the round, parked ones included.
     pending_after: int = 0
+    #: Units parked this round, every unit parked after it, and the records in those.
+    newly_parked: list[ParkedUnit] = field(default_factory=list)
+    parked_units: list[ParkedUnit] = field(default_factory=list)
+    parked_after: int = 0
+    #: Parked units queued normally again at the start of this round (a retry).
+    unparked: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -138,10 +187,17 @@ class SyncAgent:
         base_delay: float = 2.0,
         max_delay: float = 300.0,
         client_factory: ClientFactory = _default_client,
+        content_loader: ContentLoader | None = None,
+        parked_retry_rounds: int = PARKED_RETRY_ROUNDS,
     ) -> None:
         self.database = database
         self.packs_dir = packs_dir
         self.assets_dir = assets_dir
+        self.content_loader = content_loader
+        self.parked_retry_rounds = parked_retry_rounds
+        #: Batch size; halved when the server (or a proxy before it) answers 413.
+        self.batch_rows = outbox.DEFAULT_BATCH_ROWS
+        self.batch_sessions = outbox.DEFAULT_BATCH_SESSIONS
         self.clock = clock
         self.rng = rng or random.Random()
         self.interval = interval
@@ -154,6 +210,12 @@ class SyncAgent:
         self._thread: threading.Thread | None = None
         self._status = SyncStatus(state="not_configured")
         self._prepared = False
+        self._rounds = 0
+        self._refusals_left = MAX_REFUSALS_PER_ROUND
+        # The pack current at start-up is the one the kiosk loaded itself: only a later one is
+        # loaded here and offered.
+        self._offered_version = (replica.current_pack_version(packs_dir)
+                                 if packs_dir is not None and content_loader is not None else None)
 
     # -- status -------------------------------------------------------------------------------
 
@@ -176,14 +238,25 @@ class SyncAgent:
             return None
         return self.client_factory(url, token)
 
-    def _pending(self) -> int:
+    def _queue_figures(self) -> tuple[int, int, str | None]:
+        """(records pending, records parked, the status line about parked records)."""
         with self.database.sessions() as session:
-            return outbox.pending_count(session)
+            return (outbox.pending_count(session), outbox.parked_count(session),
+                    _refusal_text(outbox.parked_units(session)))
 
-    def sync_once(self) -> SyncReport:
+    def _finish_report(self, report: SyncReport) -> SyncReport:
+        with self.database.sessions() as session:
+            report.pending_after = outbox.pending_count(session)
+            report.parked_units = outbox.parked_units(session)
+            report.parked_after = outbox.parked_count(session)
+        return report
+
+    def sync_once(self, *, retry_parked: bool = False) -> SyncReport:
         """One full round: push everything queued, then pull roster, roadshows and content.
 
-        Raises :class:`Offline`, :class:`Refused` or :class:`SyncError`; data stays queued.
+        ``retry_parked`` first queues the parked records normally again (parked again if the
+        server still refuses them). Raises :class:`Offline`, :class:`Refused` or
+        :class:`SyncError`; data stays queued.
         """
         with self._round_lock:
             client = self._client()
@@ -194,10 +267,13 @@ class SyncAgent:
                 outbox.prepare_replica(self.database.engine)
                 self._prepared = True
             report = SyncReport()
+            if retry_parked:
+                with self.database.sessions() as session:
+                    report.unparked = outbox.unpark_all(session)
+                    session.commit()
             self._push_all(client, report)
             self._pull(client, report)
-            report.pending_after = self._pending()
-            return report
+            return self._finish_report(report)
 
     def push_pending(self) -> SyncReport:
         """Push everything queued, without pulling (benchmarks, a quick flush at shutdown)."""
@@ -208,30 +284,84 @@ class SyncAgent:
             outbox.prepare_replica(self.database.engine)
             report = SyncReport()
             self._push_all(client, report)
-            report.pending_after = self._pending()
-            return report
+            return self._finish_report(report)
 
     def _push_all(self, client: SyncClient, report: SyncReport) -> None:
+        self._refusals_left = MAX_REFUSALS_PER_ROUND
         for _ in range(MAX_BATCHES_PER_ROUND):
             session: Session
             with self.database.sessions() as session:
-                outgoing = outbox.collect_batch(session, sent_at=self.clock())
+                outgoing = outbox.collect_batch(session, sent_at=self.clock(),
+                                                max_rows=self.batch_rows,
+                                                max_sessions=self.batch_sessions)
                 session.rollback()  # end the read snapshot
             if outgoing.empty:
                 return
+            self._deliver(client, outgoing, report)
+
+    def _deliver(self, client: SyncClient, outgoing: OutgoingBatch, report: SyncReport) -> None:
+        """Push ``outgoing``; when the server refuses its records, split it or park the refused
+        units and deliver the rest. Raises whatever must stop the round (offline, a refused
+        token or request, more than ``MAX_REFUSALS_PER_ROUND`` refusals)."""
+        try:
             result = client.push(outgoing.batch)
-            with self.database.sessions() as session:
-                outbox.acknowledge(session, outgoing)
-                session.commit()
-            batch = outgoing.batch
-            report.batches += 1
-            report.sessions += len(batch.sessions)
-            report.answers += len(batch.answers)
-            report.other_records += (len(batch.points_entries) + len(batch.badge_awards)
-                                     + len(batch.checkins))
-            report.new_on_server += sum(getattr(result, k).new for k in (
-                "sessions", "answers", "points_entries", "badge_awards", "checkins"))
-            report.clock_skew_seconds = result.clock_skew_seconds
+        except Refused as exc:
+            if not refuses_records(exc):
+                raise
+            self._refusals_left -= 1
+            if self._refusals_left < 0:
+                raise
+            units = list(outgoing.units)
+            if len(units) == 1:
+                named = outgoing.refused_units(exc.details)
+                self._park(outgoing, {units[0]: named.get(units[0]) or exc.details}, exc, report)
+                return
+            if exc.status == 413:
+                # Too big for the server or a proxy before it: halve this batch, and the
+                # batches after it too.
+                self.batch_sessions = max(1, min(self.batch_sessions, len(outgoing.batch.sessions)) // 2)
+                self.batch_rows = max(1, min(self.batch_rows, len(outgoing.seqs)) // 2)
+                parts = outgoing.split()
+            else:
+                named = outgoing.refused_units(exc.details)
+                if named:
+                    self._park(outgoing, named, exc, report)
+                    parts = (outgoing.subset(k for k in units if k not in named),)
+                else:  # the server did not say which records: find them by halving
+                    parts = outgoing.split()
+            for part in parts:
+                if not part.empty:
+                    self._deliver(client, part, report)
+            return
+        with self.database.sessions() as session:
+            outbox.acknowledge(session, outgoing)
+            session.commit()
+        self._count(outgoing, result, report)
+
+    def _park(self, outgoing: OutgoingBatch, named: dict[str, list[dict]], refusal: Refused,
+              report: SyncReport) -> None:
+        """Park the units ``named`` (with the details naming each) and commit at once."""
+        parked_at = self.clock().isoformat(timespec="seconds")
+        units = [ParkedUnit(unit=key, records=outgoing.records_in(key), status=refusal.status,
+                            error=refusal.error, message=refusal.message,
+                            details=list(details)[:5], parked_at=parked_at)
+                 for key, details in named.items()]
+        with self.database.sessions() as session:
+            outbox.park(session, units)
+            session.commit()
+        report.newly_parked.extend(units)
+
+    @staticmethod
+    def _count(outgoing: OutgoingBatch, result: PushResult, report: SyncReport) -> None:
+        batch = outgoing.batch
+        report.batches += 1
+        report.sessions += len(batch.sessions)
+        report.answers += len(batch.answers)
+        report.other_records += (len(batch.points_entries) + len(batch.badge_awards)
+                                 + len(batch.checkins))
+        report.new_on_server += sum(getattr(result, k).new for k in (
+            "sessions", "answers", "points_entries", "badge_awards", "checkins"))
+        report.clock_skew_seconds = result.clock_skew_seconds
 
     def _pull(self, client: SyncClient, report: SyncReport) -> None:
         with self.database.sessions() as session:
@@ -258,6 +388,32 @@ class SyncAgent:
                     # Keep playing the current pack; staff see why in the status.
                     report.content_error = str(exc)
             report.content_version = replica.current_pack_version(self.packs_dir)
+            if self.content_loader is not None:
+                self._offer_content(report)
+
+    def _offer_content(self, report: SyncReport) -> None:
+        """Load the current pack when it is not the one the kiosk plays or was offered, and
+        offer it in the status once it loaded without a single problem."""
+        version = report.content_version
+        if version is None or version == self._offered_version or self.content_loader is None:
+            return
+        # Tried once per version: a pack that does not load is not parsed again every round.
+        self._offered_version = version
+        assert self.packs_dir is not None
+        try:
+            # The version folder itself, not the "current" link: it stays valid when the link
+            # moves on.
+            result = self.content_loader(self.packs_dir / version)
+        except Exception as exc:  # noqa: BLE001 — the kiosk keeps playing what it has
+            report.content_error = f"content pack {version} could not be loaded: {exc}"
+            return
+        if not result.ok:
+            first = result.problems[0]
+            report.content_error = (f"content pack {version} has {len(result.problems)} "
+                                    f"problem(s), first: {first}")
+            return
+        self._set_status(content=ReadyContent(version=version, bundle=result.bundle))
+        report.content_ready = version
 
     # -- the loop -----------------------------------------------------------------------------
 
@@ -282,8 +438,10 @@ class SyncAgent:
             self._set_status(state="not_configured")
             return self.interval
         self._set_status(state="syncing")
+        self._rounds += 1
+        retry = self.parked_retry_rounds > 0 and self._rounds % self.parked_retry_rounds == 0
         try:
-            report = self.sync_once()
+            report = self.sync_once(retry_parked=retry)
         except Offline as exc:
             state, error = "offline", exc.message
         except Refused as exc:
@@ -293,14 +451,16 @@ class SyncAgent:
         else:
             self._set_status(state="online", pending=report.pending_after,
                              last_success_at=self.clock(), last_error=report.content_error,
-                             failures=0)
+                             failures=0, parked=report.parked_after,
+                             refusal=_refusal_text(report.parked_units))
             return self.next_delay(0)
         failures = previous.failures + 1
         try:
-            pending = self._pending()
-        except Exception:  # noqa: BLE001
-            pending = previous.pending
-        self._set_status(state=state, last_error=error, failures=failures, pending=pending)
+            pending, parked, refusal = self._queue_figures()
+        except Exception:  # noqa: BLE001 — a broken replica: keep the last known figures
+            pending, parked, refusal = previous.pending, previous.parked, previous.refusal
+        self._set_status(state=state, last_error=error, failures=failures, pending=pending,
+                         parked=parked, refusal=refusal)
         if state == "revoked":
             return self.max_delay
         return self.next_delay(failures)
@@ -325,3 +485,22 @@ class SyncAgent:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+
+
+def refuses_records(refusal: Refused) -> bool:
+    """True when the server refused the batch because of records in it (so other records can
+    still go), not because of this kiosk's token or the request itself."""
+    if refusal.revoked:
+        return False
+    return refusal.status in (409, 413, 422) or (refusal.status == 403
+                                                 and refusal.error == "foreign_kiosk")
+
+
+def _refusal_text(parked: list[ParkedUnit]) -> str | None:
+    """The status line about parked records: how many units, and the latest reason."""
+    if not parked:
+        return None
+    latest = parked[-1].describe()
+    if len(parked) == 1:
+        return latest
+    return f"{len(parked)} refused units kept on this kiosk; latest: {latest}"

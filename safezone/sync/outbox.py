@@ -7,17 +7,23 @@ and its outbox rows are deleted only after the server acknowledged it, so nothin
 (except in the instant between the server's commit and ours, which the server's idempotency
 absorbs). A finished session always travels with all of its answers, so the server counts it
 complete.
+
+A unit of records the server refuses for good (see :class:`ParkedUnit`) is *parked*: its rows
+stay in the outbox, flagged in the client state, and later batches skip them, so one bad
+record cannot hold back everything written after it.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import Engine, delete, func, select, text
+from sqlalchemy import ColumnElement, Engine, and_, delete, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from safezone.models import Answer, BadgeAward, CheckIn, PlaySession, PointsEntry
@@ -30,6 +36,10 @@ BASELINE_SOURCE = "sync:baseline"
 DEFAULT_BATCH_ROWS = 4000
 #: Most sessions per batch (keeps bodies well under the server's limit).
 DEFAULT_BATCH_SESSIONS = 200
+#: Key of the client state holding the parked units (JSON list, see :class:`ParkedUnit`).
+PARKED_KEY = "parked_units"
+#: Outbox kinds that travel inside their play session's unit when they name one.
+_SESSION_KINDS = ("session", "answer", "badge")
 
 _SESSION_COLUMNS = ("finished_at", "score", "max_score", "points_awarded", "resident_id",
                     "kiosk_id", "roadshow_id")
@@ -156,17 +166,189 @@ class PushPayload:
         return PushBatch.model_validate_json(self.model_dump_json())
 
 
+#: Lists of a push batch and the outbox kind of their records.
+_LISTS = {"sessions": "session", "answers": "answer", "points_entries": "points",
+          "badge_awards": "badge", "checkins": "checkin"}
+
+
+def unit_key(kind: str, record_id: uuid.UUID, session_id: uuid.UUID | None) -> str:
+    """The unit an outbox row travels in, e.g. ``session:<uuid>``.
+
+    A play session carries its answers and the badges earned in it (the server refuses an
+    answer whose session it has not got, so they are sent, refused and parked together); any
+    other record travels alone (``points:<uuid>``, ``checkin:<uuid>``, ``badge:<uuid>``).
+    """
+    if session_id is not None and kind in _SESSION_KINDS:
+        return f"session:{session_id}"
+    return f"{kind}:{record_id}"
+
+
+def _record_unit(list_name: str, record: dict[str, Any]) -> str:
+    kind = _LISTS[list_name]
+    session_id = record["id"] if kind == "session" else record.get("session_id")
+    return unit_key(kind, record["id"], session_id)
+
+
 @dataclass
 class OutgoingBatch:
     """A batch ready to send and the outbox rows its acknowledgement removes."""
 
     batch: PushPayload
     seqs: list[int] = field(default_factory=list)
+    #: The outbox rows of each unit (see :func:`unit_key`), units in outbox order.
+    units: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
         """True when there is nothing to send."""
         return not self.seqs
+
+    def subset(self, keys: Iterable[str]) -> OutgoingBatch:
+        """A new batch (new id) with only the records and outbox rows of the units ``keys``."""
+        wanted = set(keys)
+        part = PushPayload(batch_id=uuid.uuid4(), sent_at=self.batch.sent_at)
+        for name in _LISTS:
+            getattr(part, name).extend(record for record in getattr(self.batch, name)
+                                       if _record_unit(name, record) in wanted)
+        units = {key: seqs for key, seqs in self.units.items() if key in wanted}
+        return OutgoingBatch(part, sorted(seq for seqs in units.values() for seq in seqs), units)
+
+    def split(self) -> tuple[OutgoingBatch, OutgoingBatch]:
+        """The first and the second half of the units, each a batch of its own; sent in this
+        order, a session still reaches the server before anything sent after it."""
+        keys = list(self.units)
+        middle = len(keys) // 2
+        return self.subset(keys[:middle]), self.subset(keys[middle:])
+
+    def records_in(self, key: str) -> int:
+        """How many records of the batch belong to the unit ``key``."""
+        return sum(_record_unit(name, record) == key
+                   for name in _LISTS for record in getattr(self.batch, name))
+
+    def refused_units(self, details: Iterable[Any]) -> dict[str, list[dict[str, Any]]]:
+        """The units of this batch that a refusal's ``details`` name, each with the details
+        naming it.
+
+        The server names refused records in several shapes: ``{"kind", "id"}`` (id clashes,
+        unknown sessions, another kiosk's records), ``{"loc": "answers.3.chosen"}`` (schema
+        errors, by position in the batch), ``{"resident_id"}`` or ``{"roadshow_id"}`` (records
+        naming something the server does not have). Anything else names no unit.
+        """
+        records = {name: getattr(self.batch, name) for name in _LISTS}
+        by_id = {(name, str(r["id"])): _record_unit(name, r)
+                 for name, rows in records.items() for r in rows}
+        named: dict[str, list[dict[str, Any]]] = {}
+        for detail in details:
+            if not isinstance(detail, dict):
+                continue
+            units: set[str] = set()
+            kind, ident = detail.get("kind"), detail.get("id")
+            if kind in records and ident is not None and (kind, str(ident)) in by_id:
+                units.add(by_id[(kind, str(ident))])
+            loc = str(detail.get("loc") or "").split(".")
+            if len(loc) >= 2 and loc[0] in records and loc[1].isdigit():
+                index = int(loc[1])
+                if index < len(records[loc[0]]):
+                    units.add(_record_unit(loc[0], records[loc[0]][index]))
+            for field_name, lists, attr in (
+                ("resident_id", tuple(records), "resident_id"),
+                ("roadshow_id", ("sessions",), "roadshow_id"),
+                ("roadshow_id", ("checkins",), "event_id"),
+            ):
+                if detail.get(field_name) is None:
+                    continue
+                wanted = str(detail[field_name])
+                units.update(_record_unit(name, r) for name in lists for r in records[name]
+                             if r.get(attr) is not None and str(r[attr]) == wanted)
+            for unit in units & set(self.units):
+                named.setdefault(unit, []).append(detail)
+        return named
+
+
+@dataclass(frozen=True)
+class ParkedUnit:
+    """A unit of records the server refused for good (HTTP 403/409/413/422 for exactly these
+    records). Its rows stay in the outbox — nothing leaves it without the server's
+    acknowledgement — but are not sent again until parked units are retried, so they do not
+    block what is queued behind them."""
+
+    #: The unit (see :func:`unit_key`).
+    unit: str
+    #: Records in it when it was refused.
+    records: int
+    #: The server's answer: HTTP status, stable error code, message for people, details.
+    status: int
+    error: str
+    message: str
+    details: list[dict[str, Any]]
+    #: Kiosk-clock time it was parked (for people; never compared with anything).
+    parked_at: str
+
+    def describe(self) -> str:
+        """One line for staff, e.g. ``session 0190… (6 records): HTTP 422 invalid_payload: …``."""
+        kind, _, ident = self.unit.partition(":")
+        text = (f"{kind} {ident} ({self.records} record{'s' if self.records != 1 else ''}): "
+                f"HTTP {self.status} {self.error}: {self.message}")
+        shown = [", ".join(f"{k}={v}" for k, v in d.items()) for d in self.details[:3]]
+        return f"{text} [{'; '.join(shown)}]" if shown else text
+
+
+def parked_units(session: Session) -> list[ParkedUnit]:
+    """The parked units, oldest first (a damaged state value counts as none parked: the units
+    are then simply sent again, and parked again if the server still refuses them)."""
+    raw = get_state(session, PARKED_KEY)
+    if not raw:
+        return []
+    try:
+        return [ParkedUnit(**item) for item in json.loads(raw)]
+    except (ValueError, TypeError):
+        return []
+
+
+def park(session: Session, units: Iterable[ParkedUnit]) -> None:
+    """Add (or refresh) parked units in the client state (flushed; the caller commits)."""
+    current = {p.unit: p for p in parked_units(session)}
+    for unit in units:
+        current[unit.unit] = unit
+    set_state(session, PARKED_KEY, json.dumps([asdict(p) for p in current.values()],
+                                              ensure_ascii=False, default=str))
+
+
+def unpark_all(session: Session) -> int:
+    """Queue every parked unit normally again; returns how many there were (flushed)."""
+    count = len(parked_units(session))
+    set_state(session, PARKED_KEY, None)
+    return count
+
+
+def _in_parked(keys: Iterable[str]) -> ColumnElement[bool]:
+    """SQL condition: the outbox row belongs to one of the units ``keys``."""
+    sessions: list[uuid.UUID] = []
+    singles: dict[str, list[uuid.UUID]] = {}
+    for key in keys:
+        kind, _, ident = key.partition(":")
+        try:
+            value = uuid.UUID(ident)
+        except ValueError:
+            continue
+        if kind == "session":
+            sessions.append(value)
+        else:
+            singles.setdefault(kind, []).append(value)
+    terms = [and_(SyncOutbox.kind == kind, SyncOutbox.record_id.in_(ids))
+             for kind, ids in singles.items()]
+    if sessions:
+        terms.append(and_(SyncOutbox.kind.in_(_SESSION_KINDS), SyncOutbox.session_id.in_(sessions)))
+    return or_(*terms) if terms else false()
+
+
+def parked_count(session: Session) -> int:
+    """Records waiting in parked units (a session counts once however often it changed)."""
+    keys = [p.unit for p in parked_units(session)]
+    if not keys:
+        return 0
+    return int(session.scalar(
+        select(func.count(func.distinct(SyncOutbox.record_id))).where(_in_parked(keys))) or 0)
 
 
 _CHUNK = 500
@@ -210,15 +392,16 @@ def collect_batch(
     Sessions travel whole: a session in the batch brings all its answers, and every outbox row
     of those sessions read in this snapshot is acknowledged with the batch.
     """
+    parked = [p.unit for p in parked_units(session)]
     rows = session.execute(
         select(SyncOutbox.seq, SyncOutbox.kind, SyncOutbox.record_id, SyncOutbox.session_id)
-        .order_by(SyncOutbox.seq).limit(max_rows)
+        .where(~_in_parked(parked)).order_by(SyncOutbox.seq).limit(max_rows)
     ).all()
     if not rows:
         return OutgoingBatch(batch=PushPayload(batch_id=uuid.uuid4(), sent_at=sent_at))
     order: dict[uuid.UUID, int] = {}  # chosen sessions, in outbox order
     other: dict[str, list[uuid.UUID]] = {"points": [], "badge": [], "checkin": []}
-    seqs: list[int] = []
+    units: dict[str, list[int]] = {}
     for seq, kind, record_id, session_id in rows:
         if kind in ("session", "answer"):
             if session_id not in order:
@@ -227,17 +410,18 @@ def collect_batch(
                 order[session_id] = len(order)
         else:
             other[kind].append(record_id)
-        seqs.append(seq)
-    last = seqs[-1]
+        units.setdefault(unit_key(kind, record_id, session_id), []).append(seq)
+    last = max(seq for seqs in units.values() for seq in seqs)
     session_ids = list(order)
     # The rest of the chosen sessions' rows (answers beyond max_rows, a later finish): their
     # current state is what this snapshot reads, so they are acknowledged too.
     for start in range(0, len(session_ids), _CHUNK):
         chunk = session_ids[start : start + _CHUNK]
-        seqs.extend(session.scalars(
-            select(SyncOutbox.seq).where(SyncOutbox.session_id.in_(chunk),
-                                         SyncOutbox.kind.in_(("session", "answer")),
-                                         SyncOutbox.seq > last)))
+        for seq, session_id in session.execute(
+                select(SyncOutbox.seq, SyncOutbox.session_id)
+                .where(SyncOutbox.session_id.in_(chunk),
+                       SyncOutbox.kind.in_(("session", "answer")), SyncOutbox.seq > last)):
+            units.setdefault(unit_key("session", session_id, session_id), []).append(seq)
     plays = _records(session, _SESSION_FIELDS, PlaySession.id, session_ids)
     plays.sort(key=lambda p: order[p["id"]])
     answers = _records(session, _ANSWER_FIELDS, Answer.session_id, session_ids)
@@ -254,7 +438,8 @@ def collect_batch(
         badge_awards=_records(session, _BADGE_FIELDS, BadgeAward.id, other["badge"]),
         checkins=_records(session, _CHECKIN_FIELDS, CheckIn.id, other["checkin"]),
     )
-    return OutgoingBatch(batch=batch, seqs=sorted(set(seqs)))
+    return OutgoingBatch(batch=batch, seqs=sorted({seq for seqs in units.values() for seq in seqs}),
+                         units=units)
 
 
 def acknowledge(session: Session, outgoing: OutgoingBatch) -> None:

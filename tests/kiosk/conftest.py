@@ -14,6 +14,7 @@ from kiosk_fakes import FakeBackend, write_test_content
 from kiosk.app import KioskApp, KioskOptions
 from kiosk.clock import SimClock
 from kiosk.eventlog import EventLog
+from kiosk.main import BuiltKiosk
 from kiosk.robot import Robot, parse_script
 from safezone.content.bundle import ContentBundle
 from safezone.content.loader import load_content
@@ -75,4 +76,15 @@ def make_kiosk(test_bundle: ContentBundle, fake_backend: FakeBackend, tmp_path: 
         return Driven(app, clock, Robot(app, clock, screenshots or tmp_path / "shots"))
 
     yield make
+    pygame.quit()
+
+
+@pytest.fixture
+def built_kiosks() -> Iterator[list[BuiltKiosk]]:
+    """Closes every kiosk a test built with ``kiosk.main.build_app`` and added to this list
+    (stops its agent, disposes its database)."""
+    made: list[BuiltKiosk] = []
+    yield made
+    for built in made:
+        built.close()
     pygame.quit()

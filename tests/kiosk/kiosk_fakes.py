@@ -1,4 +1,5 @@
-"""Test doubles for the kiosk: an in-memory backend and a small content bundle on disk."""
+"""Test doubles for the kiosk: an in-memory backend, a small content bundle on disk, and a
+stand-in for the sync agent."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ from kiosk.backend import (
     RankRow,
     RoadshowInfo,
 )
+from safezone.app_context import Database
+from safezone.content.bundle import ContentBundle
+from safezone.sync.agent import enrol_replica
+from safezone.sync.schemas import EnrolResponse
 
 #: Card codes the fake backend knows (format is not checked here; the real one is in tests/kiosk/test_kiosk_core_backend.py).
 GOOD_CODE = "SZGOODCARD000001"
@@ -152,3 +157,60 @@ def write_test_content(root: Path) -> Path:
         encoding="utf-8",
     )
     return root
+
+
+@dataclass(frozen=True)
+class StubReady:
+    """What ``safezone.sync.agent.ReadyContent`` carries: a loaded pack and its version."""
+
+    version: str
+    bundle: ContentBundle
+
+
+@dataclass
+class StubStatus:
+    """The parts of ``SyncStatus`` the kiosk reads."""
+
+    state: str
+    content: StubReady | None = None
+
+
+class StubAgent:
+    """An agent whose status the test sets (``current``); records start/stop."""
+
+    def __init__(self, state: str = "online") -> None:
+        self.current = StubStatus(state)
+        self.started = self.stopped = 0
+
+    def status(self) -> StubStatus:
+        """The status the test set."""
+        return self.current
+
+    def start(self) -> None:
+        """Count the start (no thread)."""
+        self.started += 1
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Count the stop."""
+        self.stopped += 1
+
+
+#: The id the stand-in server gives a kiosk enrolled with :func:`enrol_offline`.
+KIOSK_ID = uuid.UUID("01890000-0000-7000-8000-0000000000a1")
+
+
+class _EnrolOnly:
+    """Stands in for the server during enrolment only (the agent then talks to the real URL)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def enrol(self, code: str) -> EnrolResponse:
+        assert code == "ABCD-EFGH"
+        return EnrolResponse(kiosk_id=KIOSK_ID, kiosk_name="5栋架空层", token="t" * 40, server_time=self.now)
+
+
+def enrol_offline(database: Database, now: datetime, server_url: str) -> None:
+    """What ``safezone sync --server URL --enrol-code CODE`` stores in the replica, without a
+    server answering (the enrolment answer is made up here)."""
+    enrol_replica(database, server_url, "ABCD-EFGH", client_factory=lambda url, token: _EnrolOnly(now))

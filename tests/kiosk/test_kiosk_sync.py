@@ -6,13 +6,11 @@ import random
 import socket
 import threading
 import time
-import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import pygame
 import pytest
+from kiosk_fakes import KIOSK_ID, StubAgent, StubStatus, enrol_offline
 from sqlalchemy import func, select
 
 from kiosk.clock import SimClock
@@ -25,11 +23,8 @@ from safezone.app_context import Database
 from safezone.config import Settings
 from safezone.content.bundle import ContentBundle
 from safezone.models import PlaySession
-from safezone.sync.agent import enrol_replica
 from safezone.sync.models import SyncOutbox
-from safezone.sync.schemas import EnrolResponse
 
-KIOSK_ID = uuid.UUID("01890000-0000-7000-8000-0000000000a1")
 #: The pill's colour (theme.SUNNY): present in the top bar only while the indicator shows.
 SUNNY = (255, 214, 120)
 PILL_PROBE = (1000, 64)  # inside the pill for both languages' texts
@@ -42,56 +37,8 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-class _EnrolOnly:
-    """Stands in for the server during enrolment only (the agent then talks to the real URL)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def enrol(self, code: str) -> EnrolResponse:
-        assert code == "ABCD-EFGH"
-        return EnrolResponse(kiosk_id=KIOSK_ID, kiosk_name="5栋架空层", token="t" * 40, server_time=self.now)
-
-
-def _enrol(database: Database, now: datetime, server_url: str) -> None:
-    """What ``safezone sync --server URL --enrol-code CODE`` stores in the replica."""
-    enrol_replica(database, server_url, "ABCD-EFGH", client_factory=lambda url, token: _EnrolOnly(now))
-
-
-@dataclass
-class StubStatus:
-    state: str
-
-
-class StubAgent:
-    """An agent whose status the test sets; records start/stop."""
-
-    def __init__(self, state: str = "online") -> None:
-        self.current = StubStatus(state)
-        self.started = self.stopped = 0
-
-    def status(self) -> StubStatus:
-        return self.current
-
-    def start(self) -> None:
-        self.started += 1
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self.stopped += 1
-
-
 def _sync_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "safezone-sync"]
-
-
-@pytest.fixture
-def built_kiosks():
-    """Closes every kiosk a test built (stops its agent, disposes its database)."""
-    made: list[BuiltKiosk] = []
-    yield made
-    for built in made:
-        built.close()
-    pygame.quit()
 
 
 def _build(settings: Settings, bundle: ContentBundle, now: datetime, made: list[BuiltKiosk], **kwargs) -> tuple[BuiltKiosk, Robot]:
@@ -115,7 +62,7 @@ def _pill_shown(built: BuiltKiosk) -> bool:
 
 def test_unreachable_server_shows_offline_and_keeps_every_result(
         settings: Settings, database: Database, test_bundle: ContentBundle, now: datetime, built_kiosks) -> None:
-    _enrol(database, now, f"http://127.0.0.1:{_closed_port()}")
+    enrol_offline(database, now, f"http://127.0.0.1:{_closed_port()}")
     built, robot = _build(settings, test_bundle, now, built_kiosks)
     agent = built.sync_agent
     assert agent is not None and len(_sync_threads()) == 1
@@ -144,7 +91,7 @@ def test_unreachable_server_shows_offline_and_keeps_every_result(
 
 def test_indicator_follows_the_agent_and_is_silent_when_online(
         settings: Settings, database: Database, test_bundle: ContentBundle, now: datetime, built_kiosks) -> None:
-    _enrol(database, now, "http://sync.example.invalid")
+    enrol_offline(database, now, "http://sync.example.invalid")
     stub = StubAgent("online")
     built, robot = _build(settings, test_bundle, now, built_kiosks,
                           sync_agent_factory=lambda db, s: stub)
@@ -185,7 +132,7 @@ def test_a_broken_status_never_takes_the_kiosk_down() -> None:
 
 def test_enrolled_kiosk_on_a_non_sqlite_database_is_a_clear_start_error(
         settings: Settings, database: Database, test_bundle: ContentBundle, now: datetime, monkeypatch) -> None:
-    _enrol(database, now, "http://sync.example.invalid")
+    enrol_offline(database, now, "http://sync.example.invalid")
     from safezone.sync import outbox
 
     def refuse(engine):

@@ -175,3 +175,19 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
 def open_replica(folder: Path) -> Database:
     """A migrated kiosk replica (SQLite) in ``folder``."""
     return open_database(Settings(data_dir=folder), migrate=True)
+
+
+def write_small_content(root: Path, tip: str) -> Path:
+    """A valid content folder with one fire question and the single tip ``tip`` (zh-CN)."""
+    (root / "questions").mkdir(parents=True, exist_ok=True)
+    (root / "questions" / "fire.yml").write_text(
+        "kind: questions\ntopic: fire\nquestions:\n"
+        "  - id: fire-small-1\n    type: truefalse\n    audience: all\n    difficulty: 1\n"
+        "    prompt: {zh: 楼道里可以给电动车充电。, en: You may charge an e-bike in the stairwell.}\n"
+        "    answer: false\n"
+        "    explanation: {zh: 楼道充电易引发火灾。, en: Charging in stairwells starts fires.}\n"
+        "    source: 测试资料\n", encoding="utf-8")
+    (root / "tips.yml").write_text(
+        f"kind: tips\ntips:\n  - {{id: tip-small, topic: fire, text: {{zh: {tip}, en: A tip.}}}}\n",
+        encoding="utf-8")
+    return root

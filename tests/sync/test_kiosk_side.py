@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import func, select, text
@@ -137,3 +138,43 @@ def test_replica_integrity_after_prepare(kiosk_db) -> None:
     with kiosk_db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         assert conn.execute(select(func.count()).select_from(SyncOutbox)).scalar() == 0
+
+
+def test_units_keep_a_session_whole_and_parked_units_are_skipped_but_kept(kiosk_db, now: datetime) -> None:
+    outbox.prepare_replica(kiosk_db.engine)
+    with kiosk_db.sessions() as s:
+        community = make_community(s, now, residents=1)
+        s.commit()
+        first = play_session(s, now=now, resident_id=community.resident_ids[0], answers=3)
+        s.commit()
+        second = play_session(s, now=now, resident_id=None, answers=2, seed=1)
+        s.commit()
+    with kiosk_db.sessions() as s:
+        out = outbox.collect_batch(s, sent_at=now)
+        s.rollback()
+    (points,) = out.batch.points_entries
+    assert list(out.units) == [f"session:{first.id}", f"points:{points.id}", f"session:{second.id}"]
+    head, tail = out.split()
+    assert [x.id for x in head.batch.sessions] == [first.id] and len(head.batch.answers) == 3
+    assert [x.id for x in tail.batch.sessions] == [second.id] and len(tail.batch.answers) == 2
+    assert sorted(head.seqs + tail.seqs) == out.seqs and head.batch.batch_id != out.batch.batch_id
+    # The server's ways of naming refused records, each mapped to its unit.
+    assert set(out.refused_units([{"kind": "answers", "id": str(tail.batch.answers[1].id)}])) == {
+        f"session:{second.id}"}
+    assert set(out.refused_units([{"loc": "sessions.0.started_at", "msg": "bad"}])) == {
+        f"session:{first.id}"}
+    assert set(out.refused_units([{"resident_id": community.resident_ids[0]}])) == {
+        f"session:{first.id}", f"points:{points.id}"}
+    assert out.refused_units([{"loc": "sent_at"}, {"kind": "sessions", "id": str(uuid4())}, "x"]) == {}
+
+    with kiosk_db.sessions() as s:
+        outbox.park(s, [outbox.ParkedUnit(unit=f"session:{first.id}", records=4, status=422,
+                                          error="invalid_payload", message="m", details=[],
+                                          parked_at=now.isoformat())])
+        s.commit()
+        rest = outbox.collect_batch(s, sent_at=now)
+        assert [x.id for x in rest.batch.sessions] == [second.id]
+        assert [p.id for p in rest.batch.points_entries] == [points.id]
+        assert outbox.parked_count(s) == 4 and outbox.pending_count(s) == 4 + 1 + 3
+        assert outbox.unpark_all(s) == 1
+        assert len(outbox.collect_batch(s, sent_at=now).batch.sessions) == 2
