@@ -1,4 +1,4 @@
-"""Template filters: local wall-clock times and numbers."""
+"""Template filters: local wall-clock times, how long ago, and numbers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from datetime import datetime
 
 from flask import Flask
 
+from admin.i18n import t
+from admin.state import now
 from safezone.services.localtime import LOCAL_TZ
 
 
@@ -14,6 +16,21 @@ def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
     return value.astimezone(LOCAL_TZ).strftime(fmt)
+
+
+def ago(value: datetime | None) -> str:
+    """How long before the app's clock ``value`` was: ``3 分钟前`` / ``3 min ago`` ('' for None)."""
+    if value is None:
+        return ""
+    minutes = int((now() - value).total_seconds() // 60)
+    if minutes < 1:
+        return t("time.just_now")
+    if minutes < 60:
+        return t("time.minutes_ago", n=minutes)
+    hours = minutes // 60
+    if hours < 48:
+        return t("time.hours_ago", n=hours)
+    return t("time.days_ago", n=hours // 24)
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -25,4 +42,4 @@ def percent(value: float | None, digits: int = 1) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the filters."""
-    app.jinja_env.filters.update(localtime=localtime, percent=percent)
+    app.jinja_env.filters.update(localtime=localtime, ago=ago, percent=percent)

@@ -14,6 +14,7 @@ MENU = [
     ("store.index", "nav.store", "gift"),
     ("content.index", "nav.content", "book"),
     ("exports.index", "nav.exports", "download"),
+    ("kiosks.index", "nav.kiosks", "monitor"),
     ("audit_log.index", "nav.audit", "shield"),
     ("auth.staff", "nav.staff", "key"),
 ]

@@ -116,6 +116,13 @@ def password():
     return render_template("auth/password.html", form=form, error=error)
 
 
+def _staff_page(form: StaffForm, one_time: tuple[str, str] | None = None,
+                one_time_key: str = "staff.one_time"):
+    users = db().scalars(select(StaffUser).order_by(StaffUser.username)).all()
+    return render_template("auth/staff.html", form=form, users=users, one_time=one_time,
+                           one_time_key=one_time_key, roles=[r.value for r in Role])
+
+
 @bp.route("/staff", methods=["GET", "POST"])
 @roles(*ADMINS)
 def staff():
@@ -140,10 +147,24 @@ def staff():
             form.username.errors.append(bilingual(str(exc)))
         else:
             one_time = (user.username, password)
-    users = db().scalars(select(StaffUser).order_by(StaffUser.username)).all()
-    return render_template(
-        "auth/staff.html", form=form, users=users, one_time=one_time, roles=[r.value for r in Role]
-    )
+    return _staff_page(form, one_time)
+
+
+@bp.route("/staff/<int:user_id>/reset-password", methods=["POST"])
+@roles(*ADMINS)
+def reset_password(user_id: int):
+    """Give another account a new one-time password, shown once (never one's own account)."""
+    user = db().get(StaffUser, user_id)
+    if user is None:
+        return render_template("errors/404.html"), 404
+    try:
+        password = staff_service.reset_password(db(), user, now=now(), actor_label=current_user.label,
+                                                actor_id=current_user.id)
+    except staff_service.StaffError as exc:  # refused before anything was written
+        flash(bilingual(str(exc)), "error")
+        return redirect(url_for("auth.staff"))
+    # Rendered straight into this answer: never into a URL, a flash or the session cookie.
+    return _staff_page(StaffForm(formdata=None), (user.username, password), "staff.reset_done")
 
 
 @bp.route("/staff/<int:user_id>/toggle", methods=["POST"])

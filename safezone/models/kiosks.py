@@ -21,6 +21,9 @@ class Kiosk(Base):
     name: Mapped[str] = mapped_column(String(100))
     #: Hash of the one-time enrolment code while enrolment is pending.
     enrolment_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: When the pending enrolment code was issued; it expires a fixed time later
+    #: (``safezone.sync.tokens.ENROLMENT_CODE_LIFETIME``). None when no code is pending.
+    enrolment_code_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Hash of the per-kiosk API token once enrolled.
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: When the kiosk was registered.

@@ -198,6 +198,44 @@ def set_password(
     )
 
 
+def reset_password(
+    session: Session,
+    user: StaffUser,
+    *,
+    now: datetime,
+    actor_label: str,
+    actor_id: int | None,
+    rng: _Chooser | None = None,
+) -> str:
+    """An administrator resets ``user``'s password: return a new one-time password.
+
+    Only its argon2id hash is stored; the user must choose their own password at the next
+    login, and every session of the account ends (the login session carries a fingerprint of
+    the hash). Flushed and audited, never committed. Raises :class:`StaffError` when
+    ``actor_id`` is the user's own id: one's own password is changed with the current one.
+    """
+    if actor_id is not None and actor_id == user.id:
+        raise StaffError(
+            "不能用重置功能修改自己的密码，请在“修改密码”页面操作 / "
+            "you cannot reset your own password this way; use the change-password page"
+        )
+    password = generate_one_time_password(rng)
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    session.flush()
+    audit.record(
+        session,
+        action="staff.password_reset",
+        actor_label=actor_label,
+        actor_id=actor_id,
+        now=now,
+        target_type="staff_user",
+        target_id=user.id,
+        details={"username": user.username},
+    )
+    return password
+
+
 def authenticate(
     session: Session, username: str, password: str, *, now: datetime
 ) -> StaffUser | None:

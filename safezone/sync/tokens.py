@@ -1,8 +1,10 @@
 """Kiosk enrolment and per-kiosk API tokens (server side).
 
 Staff create a kiosk and get a one-time enrolment code (shown once; only its hash is stored).
-The kiosk exchanges the code for an API token (only its hash is stored). Revoking a kiosk makes
-the sync API refuse its token with a clear message; the kiosk keeps its own data.
+The code expires :data:`ENROLMENT_CODE_LIFETIME` after it was issued, so a code left on a note
+does not work forever. The kiosk exchanges the code for an API token (only its hash is stored).
+Revoking a kiosk makes the sync API refuse its token with a clear message; the kiosk keeps its
+own data.
 Services only flush; the caller commits.
 """
 
@@ -13,7 +15,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from random import Random
 
 from sqlalchemy import select, update
@@ -31,6 +33,9 @@ CODE_LENGTH = 12
 #: Prefix that makes a leaked token easy to recognise in logs and secret scanners.
 TOKEN_PREFIX = "szk_"
 NAME_MAX = 100
+#: How long an enrolment code works after it was issued: long enough to carry it to a kiosk in
+#: another building over a weekend, short enough that a forgotten note is harmless.
+ENROLMENT_CODE_LIFETIME = timedelta(hours=48)
 
 
 class KioskError(ValueError):
@@ -60,6 +65,13 @@ class EnrolmentTicket:
         """The code in groups of four, as shown to staff: ``ABCD-EFGH-JKLM``."""
         return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
 
+    @property
+    def expires_at(self) -> datetime:
+        """When the code stops working."""
+        expires = code_expires_at(self.kiosk)
+        assert expires is not None  # a ticket is only made together with its issue time
+        return expires
+
 
 @dataclass(frozen=True)
 class Enrolment:
@@ -72,6 +84,19 @@ class Enrolment:
 def hash_secret(value: str) -> str:
     """SHA-256 hex of a code or token. Both carry >= 60 random bits, so a fast hash is enough."""
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def code_expires_at(kiosk: Kiosk) -> datetime | None:
+    """When the kiosk's pending enrolment code expires; None when no code is pending."""
+    if kiosk.enrolment_code_hash is None or kiosk.enrolment_code_issued_at is None:
+        return None
+    return kiosk.enrolment_code_issued_at + ENROLMENT_CODE_LIFETIME
+
+
+def code_is_usable(kiosk: Kiosk, *, now: datetime) -> bool:
+    """Whether the kiosk has a pending enrolment code that has not expired at ``now``."""
+    expires = code_expires_at(kiosk)
+    return expires is not None and require_aware(now) < expires
 
 
 def normalise_code(raw: str) -> str:
@@ -92,24 +117,37 @@ def create_kiosk(
     actor_label: str = "system",
     actor_id: int | None = None,
 ) -> EnrolmentTicket:
-    """Register a kiosk called ``name`` and return it with its one-time enrolment code."""
+    """Register a kiosk called ``name`` and return it with its one-time enrolment code.
+
+    Raises :class:`KioskError` for an empty or too long name, or the name of a kiosk that is
+    not revoked (two kiosks with one name could not be told apart; a replaced kiosk gets a new
+    enrolment code instead).
+    """
     require_aware(now)
     name = (name or "").strip()
     if not name:
         raise KioskError("终端名称不能为空 / the kiosk needs a name")
     if len(name) > NAME_MAX:
         raise KioskError(f"终端名称过长 / the kiosk name is longer than {NAME_MAX} characters")
+    taken = session.scalar(
+        select(Kiosk.id).where(Kiosk.name == name, Kiosk.revoked_at.is_(None)).limit(1))
+    if taken is not None:
+        raise KioskError(
+            f"已有名为“{name}”的终端；更换设备请为它生成新的注册码 / "
+            f"a kiosk called {name!r} already exists; give it a new enrolment code instead")
     kiosk = Kiosk(id=new_uuid(), name=name, created_at=now)
     session.add(kiosk)
-    ticket = _issue_code(session, kiosk, rng or secrets.SystemRandom())
+    ticket = _issue_code(session, kiosk, rng or secrets.SystemRandom(), now=now)
     audit.record(session, action="kiosk.create", actor_label=actor_label, actor_id=actor_id,
                  now=now, target_type="kiosk", target_id=str(kiosk.id), details={"name": name})
     return ticket
 
 
-def _issue_code(session: Session, kiosk: Kiosk, rng: Random | secrets.SystemRandom) -> EnrolmentTicket:
+def _issue_code(session: Session, kiosk: Kiosk, rng: Random | secrets.SystemRandom, *,
+                now: datetime) -> EnrolmentTicket:
     code = _new_code(rng)
     kiosk.enrolment_code_hash = hash_secret(code)
+    kiosk.enrolment_code_issued_at = now
     session.flush()
     return EnrolmentTicket(kiosk=kiosk, code=code)
 
@@ -124,9 +162,10 @@ def new_enrolment_code(
     actor_id: int | None = None,
 ) -> EnrolmentTicket:
     """A fresh enrolment code for an existing kiosk (replaced hardware, lost token). The old
-    code stops working; the current token keeps working until the kiosk enrols again."""
+    code stops working; the current token keeps working until the kiosk enrols again. A revoked
+    kiosk stays revoked until it enrols with the new code."""
     require_aware(now)
-    ticket = _issue_code(session, kiosk, rng or secrets.SystemRandom())
+    ticket = _issue_code(session, kiosk, rng or secrets.SystemRandom(), now=now)
     audit.record(session, action="kiosk.enrolment_code", actor_label=actor_label,
                  actor_id=actor_id, now=now, target_type="kiosk", target_id=str(kiosk.id))
     return ticket
@@ -142,20 +181,30 @@ def enrol(
     """Exchange a one-time enrolment code for a new API token.
 
     The code is consumed by one conditional UPDATE, so two kiosks racing with the same code
-    cannot both win. Raises :class:`KioskAuthError` (403) for an unknown or used code.
+    cannot both win. Raises :class:`KioskAuthError` (403) for an unknown, used or expired code
+    (a code expires :data:`ENROLMENT_CODE_LIFETIME` after it was issued).
     """
     require_aware(now)
-    code = normalise_code(raw_code)
+    code_hash = hash_secret(normalise_code(raw_code))
     token = TOKEN_PREFIX + token_factory()
     kiosk_id = session.execute(
         update(Kiosk)
-        .where(Kiosk.enrolment_code_hash == hash_secret(code))
-        .values(enrolment_code_hash=None, token_hash=hash_secret(token), revoked_at=None,
-                last_seen_at=now)
+        .where(Kiosk.enrolment_code_hash == code_hash,
+               Kiosk.enrolment_code_issued_at > now - ENROLMENT_CODE_LIFETIME)
+        .values(enrolment_code_hash=None, enrolment_code_issued_at=None,
+                token_hash=hash_secret(token), revoked_at=None, last_seen_at=now)
         .returning(Kiosk.id)
         .execution_options(synchronize_session=False)
     ).scalar_one_or_none()
     if kiosk_id is None:
+        if session.scalar(select(Kiosk.id).where(Kiosk.enrolment_code_hash == code_hash)):
+            hours = int(ENROLMENT_CODE_LIFETIME.total_seconds() // 3600)
+            raise KioskAuthError(
+                403, "expired_enrolment_code",
+                f"注册码已过期（有效期 {hours} 小时），请向管理员索取新的注册码 / "
+                f"the enrolment code has expired (codes work for {hours} hours); "
+                "ask staff for a new one",
+            )
         raise KioskAuthError(
             403, "invalid_enrolment_code",
             "注册码无效或已使用，请向管理员索取新的注册码 / "
@@ -214,6 +263,7 @@ def revoke_kiosk(
     if kiosk.revoked_at is None:
         kiosk.revoked_at = now
     kiosk.enrolment_code_hash = None
+    kiosk.enrolment_code_issued_at = None
     session.flush()
     audit.record(session, action="kiosk.revoke", actor_label=actor_label, actor_id=actor_id,
                  now=now, target_type="kiosk", target_id=str(kiosk_id))

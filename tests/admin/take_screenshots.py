@@ -1,13 +1,15 @@
 """Screenshots of every admin page at desktop (1366×900) and phone (390×844) width, in zh-CN.
 
 Run: ``.venv/bin/python tests/admin/take_screenshots.py docs/admin`` — builds a demo compound
-(4,297 residents, three weeks of plays, roadshows, store items) in a temporary folder, serves
-the admin with waitress and drives Debian's chromium. Not a test: it writes files for people
+(4,297 residents, three weeks of plays, roadshows, store items, kiosks) in a temporary folder,
+serves the admin with waitress and drives Debian's chromium. Chinese is drawn with the bundled
+font (assets/fonts), so no system CJK font is needed. Not a test: it writes files for people
 to look at.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import tempfile
@@ -19,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo, for th
 
 from admin_support import PASSWORD, make_app
 from browser_support import DESKTOP, PHONE, chromium, serve
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from safezone.app_context import open_database
 from safezone.cards.service import issue_card
@@ -27,9 +29,11 @@ from safezone.config import Settings
 from safezone.content import DEFAULT_CONTENT_ROOT, load_content
 from safezone.demo import create_demo_community
 from safezone.demo_history import generate_history
-from safezone.models import CheckInMethod, Resident, Role
+from safezone.fonts import font_path
+from safezone.models import CheckInMethod, PlaySession, Resident, Role
 from safezone.services import roadshows, store
 from safezone.services.staff import create_staff_user
+from safezone.sync import tokens
 
 NOW = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)  # 10:30 in Wuhan
 
@@ -69,10 +73,30 @@ def build(data_dir: Path) -> dict:
                                        ("烟雾报警器", "Smoke alarm", 120, 10), ("大米 5 斤", "Rice 2.5 kg", 80, 0)):
             store.create_item(s, name=name, name_en=en, price_points=price, stock=stock, now=NOW)
         issue_card(s, people[0], now=NOW - timedelta(days=30))
+        kiosk_ids = _kiosks(s)
         s.commit()
-        ids = {"resident": people[0].id, "household": people[0].household_id, "event": today.id, "past": past.id}
+        ids = {"resident": people[0].id, "household": people[0].household_id, "event": today.id, "past": past.id,
+               "kiosk": kiosk_ids[0]}
     db.dispose()
     return {"settings": settings, **ids}
+
+
+def _kiosks(s) -> list:
+    """Four kiosks of a district: two syncing (the demo plays split between them), one waiting
+    for enrolment, one revoked."""
+    made = [tokens.create_kiosk(s, name, now=NOW - timedelta(days=days)).kiosk
+            for name, days in (("1号地块5栋架空层", 40), ("2号地块中心广场", 25), ("社区服务中心大厅", 0),
+                               ("3号地块旧终端", 60))]
+    for kiosk, seen in zip(made[:2], (timedelta(minutes=4), timedelta(days=2, hours=3)), strict=True):
+        kiosk.token_hash, kiosk.enrolment_code_hash = tokens.hash_secret(f"demo-{kiosk.name}"), None
+        kiosk.enrolment_code_issued_at, kiosk.last_seen_at = None, NOW - seen
+    made[2].enrolment_code_issued_at = NOW - timedelta(hours=1)
+    made[3].last_seen_at = NOW - timedelta(days=9)
+    tokens.revoke_kiosk(s, made[3].id, now=NOW - timedelta(days=8))
+    sessions = s.scalars(select(PlaySession.id).order_by(PlaySession.id)).all()
+    for kiosk, share in ((made[0], sessions[: len(sessions) * 2 // 3]), (made[1], sessions[len(sessions) * 2 // 3 :])):
+        s.execute(update(PlaySession).where(PlaySession.id.in_(share)).values(kiosk_id=kiosk.id))
+    return [k.id for k in made]
 
 
 def pages(ids: dict) -> list[tuple[str, str]]:
@@ -88,13 +112,27 @@ def pages(ids: dict) -> list[tuple[str, str]]:
         ("14-unreached", "/dashboards/unreached"), ("15-store", f"/store/?resident={r}"),
         ("16-content", "/content/"), ("17-exports", "/exports/"), ("18-audit", "/audit/"),
         ("19-staff", "/staff"), ("20-password", "/password"), ("21-roadshow-past", f"/roadshows/{p}"),
+        ("22-kiosks", "/kiosks/"), ("24-kiosk-revoke", f"/kiosks/{ids['kiosk']}/revoke"),
     ]
+
+
+def _use_bundled_font(tmp: Path) -> None:
+    """Let chromium (started after this) find the bundled CJK font: a fontconfig file for this
+    process that adds assets/fonts to the system's fonts; nothing is installed."""
+    conf = tmp / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{font_path().parent}</dir>\n  <cachedir>{tmp / 'fontconfig-cache'}</cachedir>\n"
+        "</fontconfig>\n", encoding="utf-8")
+    os.environ["FONTCONFIG_FILE"] = str(conf)
 
 
 def main(out: Path) -> None:
     """Build data, serve, and save the screenshots into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
+        _use_bundled_font(Path(tmp))
         ids = build(Path(tmp) / "var")
         app = make_app(ids["settings"], NOW)
         with serve(app) as url, chromium() as browser:
@@ -117,6 +155,18 @@ def main(out: Path) -> None:
                 page.press("#code", "Enter")
                 page.wait_for_selector(".result-bad")
                 page.screenshot(path=str(out / f"12b-checkin-refused-{label}.png"))
+                # A kiosk registered just now: its one-time code, shown once.
+                page.goto(f"{url}/kiosks/")
+                page.fill("#name", {"desktop": "3号地块东门岗亭", "phone": "2号地块老年活动室"}[label])
+                page.click("button[type=submit].primary")
+                page.wait_for_selector(".enrol-code")
+                page.screenshot(path=str(out / f"23-kiosk-code-{label}.png"), full_page=label == "desktop")
+                # Another member's password reset: the one-time password, shown once.
+                page.goto(f"{url}/staff")
+                page.once("dialog", lambda dialog: dialog.accept())
+                page.locator("tr:has-text('李社工')").locator("form[action$='/reset-password'] button").click()
+                page.wait_for_selector("code.otp")
+                page.screenshot(path=str(out / f"25-staff-reset-{label}.png"), full_page=label == "desktop")
                 page.close()
         app.extensions["safezone"].database.dispose()
 

@@ -12,21 +12,24 @@ from browser_support import DESKTOP, PHONE, chromium, require_browser, serious_v
 from safezone.cards.service import issue_card
 from safezone.models import Role
 from safezone.services.roadshows import create_event
+from safezone.sync.tokens import create_kiosk
 
 
 @pytest.fixture
 def live(settings, database, now, community, make_staff, db_session):
-    """A served app with the small community, an admin, a roadshow and two card codes."""
+    """A served app with the small community, an admin, a roadshow, two card codes and a kiosk."""
     require_browser()
     make_staff(Role.ADMIN, "admin")
     make_staff(Role.VOLUNTEER, "vol")
     event = create_event(db_session, title="消防安全路演", place="1号地块5栋架空层", topics=["fire"],
                          now=now, starts_at=now - timedelta(minutes=30), ends_at=now + timedelta(hours=2))
     codes = [issue_card(db_session, r, now=now).code for r in community["residents"][:2]]
+    kiosk = create_kiosk(db_session, "1号地块5栋架空层", now=now).kiosk
     db_session.commit()
     app = make_app(settings, now, WTF_CSRF_ENABLED=True)
     with serve(app) as url, chromium() as browser:
-        yield {"url": url, "browser": browser, "event": event, "codes": codes, "community": community}
+        yield {"url": url, "browser": browser, "event": event, "codes": codes, "community": community,
+               "kiosk": kiosk}
     app.extensions["safezone"].database.dispose()
 
 
@@ -128,7 +131,48 @@ def _all_pages(live) -> list[str]:
             "/residents/cards/print", f"/residents/households/{r.household_id}", "/roadshows/",
             "/roadshows/?view=calendar", "/roadshows/new", f"/roadshows/{e.id}", f"/roadshows/{e.id}/checkin",
             "/dashboards/", "/dashboards/unreached", "/store/", f"/store/?resident={r.id}", "/content/",
-            "/exports/", "/audit/", "/staff", "/password"]
+            "/exports/", "/audit/", "/staff", "/password", "/kiosks/",
+            f"/kiosks/{live['kiosk'].id}/revoke"]
+
+
+def _register_kiosk(page, url: str, name: str) -> str:
+    """Register a kiosk through the form; returns the code shown (grouped)."""
+    page.goto(f"{url}/kiosks/")
+    page.fill("#name", name)
+    page.click("button:has-text('登记并生成注册码')")
+    page.wait_for_selector(".enrol-code")
+    return page.locator(".enrol-code").inner_text().replace("\n", "")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_register_a_kiosk_and_revoke_it(live, viewport):
+    page = live["browser"].new_page(viewport=viewport)
+    _login(page, live["url"])
+    code = _register_kiosk(page, live["url"], "2号地块活动室")
+    assert len(code.replace("-", "")) == 12
+    assert page.locator("pre.command").inner_text().endswith(f"--enrol-code {code}")
+    # On a phone the three groups may wrap, but the page never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.click("text=已记下，返回终端列表")
+    row = page.locator("tr:has-text('2号地块活动室')")
+    assert "等待注册" in row.inner_text() and code not in page.content()
+    row.locator("a:has-text('停用')").click()
+    page.click("button:has-text('确认停用')")  # the browser insists on the tick first
+    assert "/revoke" in page.url
+    page.check("#confirm")
+    page.click("button:has-text('确认停用')")
+    page.wait_for_selector(".flash-success")
+    assert "终端“2号地块活动室”已停用" in page.locator(".flash-success").inner_text()
+
+
+def test_reset_a_staff_password(live):
+    page = live["browser"].new_page(viewport=DESKTOP)
+    _login(page, live["url"])
+    page.goto(live["url"] + "/staff")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("tr:has-text('vol')").locator("button:has-text('重置密码')").click()
+    page.wait_for_selector("code.otp")
+    assert "账号 vol 的密码已重置" in page.locator(".flash-success").inner_text()
 
 
 def test_no_serious_accessibility_violations(live):
@@ -143,6 +187,14 @@ def test_no_serious_accessibility_violations(live):
         if path == "/dashboards/":
             page.wait_for_selector("#dashboard[data-loaded=true]")
         problems[path] = serious_violations(page)
+    # Pages that only answer a POST: a kiosk's one-time code, a reset staff password.
+    _register_kiosk(page, live["url"], "2号地块活动室")
+    problems["kiosk code"] = serious_violations(page)
+    page.goto(live["url"] + "/staff")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("tr:has-text('vol')").locator("button:has-text('重置密码')").click()
+    page.wait_for_selector("code.otp")
+    problems["staff password reset"] = serious_violations(page)
     assert {p: v for p, v in problems.items() if v} == {}
     context.close()
 

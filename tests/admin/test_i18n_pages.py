@@ -12,6 +12,7 @@ import admin
 from admin.messages import MESSAGES
 from safezone.models import Role
 from safezone.services.roadshows import create_event
+from safezone.sync.tokens import create_kiosk
 
 ADMIN_DIR = Path(admin.__file__).parent
 _KEY = re.compile(r"""\bt\(\s*['"]([a-z0-9_.]+)['"]""")
@@ -48,11 +49,13 @@ def test_dynamic_key_families_are_complete():
 
 @pytest.fixture
 def full_site(community, db_session, now):
-    """Data behind every page: the community and a roadshow."""
+    """Data behind every page: the community, a roadshow and a kiosk."""
     event = create_event(db_session, title="消防路演", place="广场", topics=["fire"], now=now,
                          starts_at=now + timedelta(days=2), ends_at=now + timedelta(days=2, hours=2))
+    kiosk = create_kiosk(db_session, "1号地块5栋架空层", now=now).kiosk
+    kiosk.last_seen_at = now - timedelta(minutes=5)
     db_session.commit()
-    return {**community, "event": event}
+    return {**community, "event": event, "kiosk": kiosk}
 
 
 def _pages(full_site) -> list[str]:
@@ -64,6 +67,7 @@ def _pages(full_site) -> list[str]:
         "/roadshows/", "/roadshows/?view=calendar", "/roadshows/new", f"/roadshows/{e.id}",
         f"/roadshows/{e.id}/edit", f"/roadshows/{e.id}/checkin", "/dashboards/", "/dashboards/unreached",
         "/store/", f"/store/?resident={r.id}", "/content/", "/exports/", "/audit/", "/staff", "/password",
+        "/kiosks/", f"/kiosks/{full_site['kiosk'].id}/revoke",
     ]
 
 
