@@ -147,7 +147,8 @@ def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 30.0) -> N
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"the admin server exited with status {server.returncode}")
+            raise RuntimeError(f"the admin server exited with status {server.returncode}; "
+                               "its messages are above")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2).read()
             return

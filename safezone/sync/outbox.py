@@ -17,15 +17,29 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import ColumnElement, Engine, and_, delete, false, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    String,
+    Uuid,
+    and_,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
+from safezone.db.base import UTCDateTime
 from safezone.models import Answer, BadgeAward, CheckIn, PlaySession, PointsEntry
 from safezone.sync.models import SyncOutbox, SyncState
 from safezone.sync.schemas import PushBatch
@@ -171,7 +185,7 @@ _LISTS = {"sessions": "session", "answers": "answer", "points_entries": "points"
           "badge_awards": "badge", "checkins": "checkin"}
 
 
-def unit_key(kind: str, record_id: uuid.UUID, session_id: uuid.UUID | None) -> str:
+def unit_key(kind: str, record_id: uuid.UUID | str, session_id: uuid.UUID | str | None) -> str:
     """The unit an outbox row travels in, e.g. ``session:<uuid>``.
 
     A play session carries its answers and the badges earned in it (the server refuses an
@@ -369,13 +383,63 @@ _CHECKIN_FIELDS = (CheckIn.id, CheckIn.event_id, CheckIn.resident_id, CheckIn.ki
                    CheckIn.method, CheckIn.checked_in_at)
 
 
+def _uuid_text(column: Any) -> Any:
+    """``column`` (a UUID) read as its canonical text, formatted by SQLite itself.
+
+    The replica stores UUIDs as 32 hex digits. Building a ``uuid.UUID`` for each of the
+    hundreds of thousands of ids in a push only to print it again was most of the kiosk's
+    time in :func:`collect_batch`; the text goes into the JSON body as it is.
+    """
+    raw = type_coerce(column, String)
+    parts = [func.substr(raw, start, length) for start, length in _UUID_GROUPS]
+    text_ = parts[0]
+    for part in parts[1:]:
+        text_ = text_.concat("-").concat(part)
+    return text_.label(column.key)
+
+
+#: (start, length) of the five groups of a UUID's 32 hex digits (SQL ``substr`` is 1-based).
+_UUID_GROUPS = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+
+
+def _time_text(column: Any) -> Any:
+    """``column`` (a :class:`UTCDateTime`) read as ISO 8601 text in UTC: the replica stores
+    ``YYYY-MM-DD HH:MM:SS.ffffff`` without an offset, always UTC (see UTCDateTime)."""
+    return func.replace(type_coerce(column, String), " ", "T").concat("Z").label(column.key)
+
+
+def _as_text(session: Session, columns: tuple[Any, ...]) -> list[Any]:
+    """The columns to select: on the (SQLite) replica, UUID and time columns as text."""
+    if session.get_bind().dialect.name != "sqlite":
+        return list(columns)
+    out = []
+    for column in columns:
+        if isinstance(column.type, Uuid):
+            out.append(_uuid_text(column))
+        elif isinstance(column.type, UTCDateTime):
+            out.append(_time_text(column))
+        else:
+            out.append(column)
+    return out
+
+
+def _matches(session: Session, column: Any, ids: Sequence[str]) -> ColumnElement[bool]:
+    """SQL: the UUID ``column`` is one of ``ids`` (canonical text)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return column.in_([uuid.UUID(i) for i in ids])
+    return type_coerce(column, String).in_([i.replace("-", "") for i in ids])
+
+
 def _records(session: Session, columns: tuple[Any, ...], key: Any,
-             ids: list[uuid.UUID]) -> list[Record]:
-    """Rows whose ``key`` is in ``ids`` as records (column queries, ``_CHUNK`` ids a query)."""
+             ids: list[str]) -> list[Record]:
+    """Rows whose ``key`` is in ``ids`` as records (column queries, ``_CHUNK`` ids a query);
+    UUIDs and times as text (see :func:`_as_text`)."""
     names = [c.key for c in columns]
+    selected = _as_text(session, columns)
     found: list[Record] = []
     for start in range(0, len(ids), _CHUNK):
-        result = session.execute(select(*columns).where(key.in_(ids[start : start + _CHUNK])))
+        result = session.execute(
+            select(*selected).where(_matches(session, key, ids[start : start + _CHUNK])))
         found.extend(Record(zip(names, row, strict=True)) for row in result)
     return found
 
@@ -390,27 +454,30 @@ def collect_batch(
     """Read the next batch from the outbox, in write order, in one snapshot.
 
     Sessions travel whole: a session in the batch brings all its answers, and every outbox row
-    of those sessions read in this snapshot is acknowledged with the batch.
+    of those sessions read in this snapshot is acknowledged with the batch. Ids and times in
+    the records are canonical text (what the JSON body carries), not ``UUID``/``datetime``.
     """
     parked = [p.unit for p in parked_units(session)]
+    record_id, session_id_ = _as_text(session, (SyncOutbox.record_id, SyncOutbox.session_id))
     rows = session.execute(
-        select(SyncOutbox.seq, SyncOutbox.kind, SyncOutbox.record_id, SyncOutbox.session_id)
+        select(SyncOutbox.seq, SyncOutbox.kind, record_id, session_id_)
         .where(~_in_parked(parked)).order_by(SyncOutbox.seq).limit(max_rows)
     ).all()
     if not rows:
         return OutgoingBatch(batch=PushPayload(batch_id=uuid.uuid4(), sent_at=sent_at))
-    order: dict[uuid.UUID, int] = {}  # chosen sessions, in outbox order
-    other: dict[str, list[uuid.UUID]] = {"points": [], "badge": [], "checkin": []}
+    order: dict[str, int] = {}  # chosen sessions (canonical text), in outbox order
+    other: dict[str, list[str]] = {"points": [], "badge": [], "checkin": []}
     units: dict[str, list[int]] = {}
-    for seq, kind, record_id, session_id in rows:
+    for seq, kind, record, session_id in rows:
+        record, session_id = str(record), session_id and str(session_id)
         if kind in ("session", "answer"):
             if session_id not in order:
                 if len(order) >= max_sessions:
                     break
                 order[session_id] = len(order)
         else:
-            other[kind].append(record_id)
-        units.setdefault(unit_key(kind, record_id, session_id), []).append(seq)
+            other[kind].append(record)
+        units.setdefault(unit_key(kind, record, session_id), []).append(seq)
     last = max(seq for seqs in units.values() for seq in seqs)
     session_ids = list(order)
     # The rest of the chosen sessions' rows (answers beyond max_rows, a later finish): their
@@ -418,14 +485,14 @@ def collect_batch(
     for start in range(0, len(session_ids), _CHUNK):
         chunk = session_ids[start : start + _CHUNK]
         for seq, session_id in session.execute(
-                select(SyncOutbox.seq, SyncOutbox.session_id)
-                .where(SyncOutbox.session_id.in_(chunk),
+                select(SyncOutbox.seq, session_id_)
+                .where(_matches(session, SyncOutbox.session_id, chunk),
                        SyncOutbox.kind.in_(("session", "answer")), SyncOutbox.seq > last)):
-            units.setdefault(unit_key("session", session_id, session_id), []).append(seq)
+            units.setdefault(unit_key("session", str(session_id), str(session_id)), []).append(seq)
     plays = _records(session, _SESSION_FIELDS, PlaySession.id, session_ids)
-    plays.sort(key=lambda p: order[p["id"]])
+    plays.sort(key=lambda p: order[str(p["id"])])
     answers = _records(session, _ANSWER_FIELDS, Answer.session_id, session_ids)
-    answers.sort(key=lambda a: (order[a["session_id"]], a["answered_at"], str(a["id"])))
+    answers.sort(key=lambda a: (order[str(a["session_id"])], str(a["answered_at"]), str(a["id"])))
     points = _records(session, _POINTS_FIELDS, PointsEntry.id, other["points"])
     for entry in points:
         entry["reason"] = entry["reason"].value

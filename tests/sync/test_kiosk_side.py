@@ -86,7 +86,7 @@ def test_a_batch_carries_whole_sessions_and_later_changes_stay_queued(kiosk_db, 
     with kiosk_db.sessions() as s:
         out = outbox.collect_batch(s, sent_at=now, max_rows=2, max_sessions=1)
         s.rollback()
-    assert [x.id for x in out.batch.sessions] == [first.id]
+    assert [x.id for x in out.batch.sessions] == [str(first.id)]
     assert len(out.batch.answers) == 4  # all answers, though only 2 outbox rows were read
     with kiosk_db.sessions() as s:
         play.finish_session(s, s.get(PlaySession, first.id), score=1, max_score=4, now=now)
@@ -155,8 +155,8 @@ def test_units_keep_a_session_whole_and_parked_units_are_skipped_but_kept(kiosk_
     (points,) = out.batch.points_entries
     assert list(out.units) == [f"session:{first.id}", f"points:{points.id}", f"session:{second.id}"]
     head, tail = out.split()
-    assert [x.id for x in head.batch.sessions] == [first.id] and len(head.batch.answers) == 3
-    assert [x.id for x in tail.batch.sessions] == [second.id] and len(tail.batch.answers) == 2
+    assert [x.id for x in head.batch.sessions] == [str(first.id)] and len(head.batch.answers) == 3
+    assert [x.id for x in tail.batch.sessions] == [str(second.id)] and len(tail.batch.answers) == 2
     assert sorted(head.seqs + tail.seqs) == out.seqs and head.batch.batch_id != out.batch.batch_id
     # The server's ways of naming refused records, each mapped to its unit.
     assert set(out.refused_units([{"kind": "answers", "id": str(tail.batch.answers[1].id)}])) == {
@@ -173,8 +173,32 @@ def test_units_keep_a_session_whole_and_parked_units_are_skipped_but_kept(kiosk_
                                           parked_at=now.isoformat())])
         s.commit()
         rest = outbox.collect_batch(s, sent_at=now)
-        assert [x.id for x in rest.batch.sessions] == [second.id]
-        assert [p.id for p in rest.batch.points_entries] == [points.id]
+        assert [x.id for x in rest.batch.sessions] == [str(second.id)]
+        assert [p.id for p in rest.batch.points_entries] == [str(points.id)]
         assert outbox.parked_count(s) == 4 and outbox.pending_count(s) == 4 + 1 + 3
         assert outbox.unpark_all(s) == 1
         assert len(outbox.collect_batch(s, sent_at=now).batch.sessions) == 2
+
+
+def test_a_batch_reads_ids_and_times_as_the_text_the_server_parses_back_exactly(
+        kiosk_db, now: datetime) -> None:
+    """collect_batch formats UUIDs and times in SQL; parsed by the server's schema they must be
+    exactly the values stored on the kiosk."""
+    outbox.prepare_replica(kiosk_db.engine)
+    with kiosk_db.sessions() as s:
+        community = make_community(s, now, residents=1)
+        played = play_session(s, now=now.replace(microsecond=123456),
+                              resident_id=community.resident_ids[0], answers=3)
+        s.commit()
+        stored = s.get(PlaySession, played.id)
+        expected = (stored.id, stored.started_at, stored.finished_at)
+        answers = {a.id: (a.session_id, a.answered_at) for a in stored.answers}
+        entries = {e.id: (e.kiosk_id, e.created_at) for e in s.scalars(select(PointsEntry))}
+        out = outbox.collect_batch(s, sent_at=now)
+        s.rollback()
+    batch = out.batch.validated()
+    (session,) = batch.sessions
+    assert (session.id, session.started_at, session.finished_at) == expected
+    assert session.started_at.microsecond == 123456
+    assert {a.id: (a.session_id, a.answered_at) for a in batch.answers} == answers
+    assert {p.id: (p.kiosk_id, p.created_at) for p in batch.points_entries} == entries
