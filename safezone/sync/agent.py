@@ -25,7 +25,8 @@ from __future__ import annotations
 import random
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -286,25 +287,50 @@ class SyncAgent:
             self._push_all(client, report)
             return self._finish_report(report)
 
-    def _push_all(self, client: SyncClient, report: SyncReport) -> None:
-        self._refusals_left = MAX_REFUSALS_PER_ROUND
-        for _ in range(MAX_BATCHES_PER_ROUND):
-            session: Session
-            with self.database.sessions() as session:
-                outgoing = outbox.collect_batch(session, sent_at=self.clock(),
-                                                max_rows=self.batch_rows,
-                                                max_sessions=self.batch_sessions)
-                session.rollback()  # end the read snapshot
-            if outgoing.empty:
-                return
-            self._deliver(client, outgoing, report)
+    def _collect(self, skip_units: Iterable[str] = ()) -> OutgoingBatch:
+        """The next batch in the outbox, leaving out the units ``skip_units`` (a batch still
+        in flight)."""
+        session: Session
+        with self.database.sessions() as session:
+            outgoing = outbox.collect_batch(session, sent_at=self.clock(),
+                                            max_rows=self.batch_rows,
+                                            max_sessions=self.batch_sessions,
+                                            skip_units=skip_units)
+            session.rollback()  # end the read snapshot
+        return outgoing
 
-    def _deliver(self, client: SyncClient, outgoing: OutgoingBatch, report: SyncReport) -> None:
-        """Push ``outgoing``; when the server refuses its records, split it or park the refused
-        units and deliver the rest. Raises whatever must stop the round (offline, a refused
-        token or request, more than ``MAX_REFUSALS_PER_ROUND`` refusals)."""
+    def _push_all(self, client: SyncClient, report: SyncReport) -> None:
+        """Push batches until the outbox is empty (or ``MAX_BATCHES_PER_ROUND``).
+
+        Pipelined: while the server stores one batch, this thread reads the next one from the
+        outbox (leaving out the units in flight), so the kiosk's reading and the server's
+        writing overlap. Only this thread touches the database; the other only waits on HTTP.
+        A batch is acknowledged only after its own response, in order. When the server
+        refuses a batch, the read-ahead is dropped and read again after the refusal is
+        handled (it may have parked units or shrunk the batch size).
+        """
+        self._refusals_left = MAX_REFUSALS_PER_ROUND
+        outgoing = self._collect()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="safezone-push") as pool:
+            for _ in range(MAX_BATCHES_PER_ROUND):
+                if outgoing.empty:
+                    return
+                outgoing.batch.sent_at = self.clock()
+                in_flight = pool.submit(client.push, outgoing.batch)
+                following = self._collect(skip_units=outgoing.units)
+                if self._deliver(client, outgoing, report, in_flight=in_flight):
+                    outgoing = following
+                else:
+                    outgoing = self._collect()
+
+    def _deliver(self, client: SyncClient, outgoing: OutgoingBatch, report: SyncReport,
+                 in_flight: Future[PushResult] | None = None) -> bool:
+        """Push ``outgoing`` (or wait for ``in_flight``, its push already under way); when the
+        server refuses its records, split it or park the refused units and deliver the rest.
+        True when it was accepted as it was. Raises whatever must stop the round (offline, a
+        refused token or request, more than ``MAX_REFUSALS_PER_ROUND`` refusals)."""
         try:
-            result = client.push(outgoing.batch)
+            result = in_flight.result() if in_flight is not None else client.push(outgoing.batch)
         except Refused as exc:
             if not refuses_records(exc):
                 raise
@@ -315,7 +341,7 @@ class SyncAgent:
             if len(units) == 1:
                 named = outgoing.refused_units(exc.details)
                 self._park(outgoing, {units[0]: named.get(units[0]) or exc.details}, exc, report)
-                return
+                return False
             if exc.status == 413:
                 # Too big for the server or a proxy before it: halve this batch, and the
                 # batches after it too.
@@ -332,11 +358,12 @@ class SyncAgent:
             for part in parts:
                 if not part.empty:
                     self._deliver(client, part, report)
-            return
+            return False
         with self.database.sessions() as session:
             outbox.acknowledge(session, outgoing)
             session.commit()
         self._count(outgoing, result, report)
+        return True
 
     def _park(self, outgoing: OutgoingBatch, named: dict[str, list[dict]], refusal: Refused,
               report: SyncReport) -> None:

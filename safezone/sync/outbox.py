@@ -450,14 +450,16 @@ def collect_batch(
     sent_at: datetime,
     max_rows: int = DEFAULT_BATCH_ROWS,
     max_sessions: int = DEFAULT_BATCH_SESSIONS,
+    skip_units: Iterable[str] = (),
 ) -> OutgoingBatch:
-    """Read the next batch from the outbox, in write order, in one snapshot.
+    """Read the next batch from the outbox, in write order, in one snapshot, leaving out
+    parked units and the units ``skip_units`` (those of a batch still in flight).
 
     Sessions travel whole: a session in the batch brings all its answers, and every outbox row
     of those sessions read in this snapshot is acknowledged with the batch. Ids and times in
     the records are canonical text (what the JSON body carries), not ``UUID``/``datetime``.
     """
-    parked = [p.unit for p in parked_units(session)]
+    parked = [p.unit for p in parked_units(session)] + list(skip_units)
     record_id, session_id_ = _as_text(session, (SyncOutbox.record_id, SyncOutbox.session_id))
     rows = session.execute(
         select(SyncOutbox.seq, SyncOutbox.kind, record_id, session_id_)
