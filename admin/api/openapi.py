@@ -29,11 +29,15 @@ def _errors(*codes: int) -> dict[str, Any]:
     text = {
         400: "Malformed request (not JSON) / 请求格式错误",
         401: "Missing or unknown kiosk token / 缺少或无效的终端令牌",
-        403: "Kiosk revoked, unknown enrolment code, or another kiosk's records / 已停用或无权",
-        409: "An id already belongs to another kiosk's records / 编号冲突",
+        403: "Kiosk revoked, unknown enrolment code, or another kiosk's records (foreign_kiosk: "
+             "details name each record) / 已停用或无权",
+        409: "An id already belongs to another kiosk's records; details name each record "
+             "(kind, id, reason) / 编号冲突",
         413: "Body larger than the limit / 请求体过大",
         415: "Body is not application/json / 需要 JSON",
-        422: "Payload fails validation; details name each field / 数据校验失败",
+        422: "Payload fails validation, or names residents, sessions or roadshows the server "
+             "does not have; details name each refused record (kind, id, reason) and each "
+             "invalid field (loc) / 数据校验失败",
         503: "Database busy; retry later / 数据库繁忙，请稍后重试",
     }
     return {str(code): _json(schemas.ApiError, text[code]) for code in codes}

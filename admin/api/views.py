@@ -7,10 +7,12 @@ database transaction, committed only when the whole request succeeded.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from typing import Any
+from uuid import UUID
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
@@ -24,7 +26,9 @@ from admin.state import now, state
 from safezone.models import Kiosk
 from safezone.sync import export, ingest, tokens
 from safezone.sync.schemas import (
+    MAX_ERROR_DETAILS,
     MAX_PUSH_BYTES,
+    RECORD_KINDS,
     EnrolRequest,
     EnrolResponse,
     KioskInfo,
@@ -35,18 +39,27 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 #: Largest enrolment request body.
 _MAX_ENROL_BYTES = 4096
+#: Longest ``loc`` of a validation error in an answer.
+_MAX_LOC_CHARS = 200
 
 
 class _Refusal(Exception):
     def __init__(self, status: int, error: str, message: str,
-                 details: list[dict[str, Any]] | None = None) -> None:
+                 details: Sequence[dict[str, Any]] = (), *, truncated: bool = False) -> None:
         super().__init__(message)
-        self.status, self.error, self.message, self.details = status, error, message, details or []
+        self.status, self.error, self.message, self.details = status, error, message, details
+        self.truncated = truncated
 
 
-def _error(status: int, error: str, message: str, details: list[dict[str, Any]] | None = None,
-           headers: dict[str, str] | None = None) -> Response:
-    response = jsonify(error=error, message=message, details=details or [])
+def _error(status: int, error: str, message: str, details: Sequence[dict[str, Any]] = (),
+           headers: dict[str, str] | None = None, *, truncated: bool = False) -> Response:
+    """A JSON refusal (see ``ApiError``); at most ``MAX_ERROR_DETAILS`` details, and
+    ``"truncated": true`` when some were left out."""
+    body: dict[str, Any] = {"error": error, "message": message,
+                            "details": list(details[:MAX_ERROR_DETAILS])}
+    if truncated or len(details) > MAX_ERROR_DETAILS:
+        body["truncated"] = True
+    response = jsonify(body)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     for key, value in (headers or {}).items():
@@ -98,8 +111,53 @@ def _json_body(model: type[BaseModel], limit: int) -> Any:
             raise _Refusal(400, "invalid_json", "请求体不是有效的 JSON / the body is not valid JSON",
                            [{"msg": e["msg"]} for e in errors[:5]]) from None
         raise _Refusal(422, "invalid_payload", "数据校验失败 / the payload is not valid",
-                       [{"loc": ".".join(str(p) for p in e["loc"]), "msg": e["msg"],
-                         "type": e["type"]} for e in errors[:50]]) from None
+                       _invalid_records(raw, errors[:MAX_ERROR_DETAILS]),
+                       truncated=len(errors) > MAX_ERROR_DETAILS) from None
+
+
+def _invalid_records(raw: bytes, errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """One detail per validation error: ``loc``, ``msg``, ``type``, ``reason`` and, when the
+    error lies inside a record (``answers.3.chosen``) whose id the body gives, that record's
+    ``kind`` and ``id``. The body failed validation, so ids are read from it defensively."""
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        body = None
+    details = []
+    for error in errors:
+        loc, msg = error["loc"], error["msg"]
+        # A loc may hold a key the body made up (an unknown field): keep the answer bounded.
+        where = ".".join(str(part) for part in loc)[:_MAX_LOC_CHARS]
+        record_id = _record_id(body, loc)
+        detail: dict[str, Any] = {}
+        if record_id is not None:
+            detail = {"kind": loc[0], "id": record_id}
+            where_in_record = ".".join(str(part) for part in loc[2:])[:_MAX_LOC_CHARS]
+        else:
+            where_in_record = where
+        detail.update(reason=f"{where_in_record}: {msg}" if where_in_record else msg,
+                      loc=where, msg=msg, type=error["type"])
+        details.append(detail)
+    return details
+
+
+def _record_id(body: Any, loc: Sequence[Any]) -> str | None:
+    """The id (canonical UUID text) of the record at ``loc[:2]`` of the parsed body, if it
+    has a valid one."""
+    if not (isinstance(body, dict) and len(loc) >= 2 and loc[0] in RECORD_KINDS
+            and isinstance(loc[1], int)):
+        return None  # not inside a record of a batch list (e.g. ``sent_at``)
+    records = body.get(loc[0])
+    if not isinstance(records, list) or not 0 <= loc[1] < len(records):
+        return None
+    record = records[loc[1]]
+    value = record.get("id") if isinstance(record, dict) else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(UUID(value))
+    except ValueError:
+        return None
 
 
 def kiosk_api(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -117,7 +175,8 @@ def kiosk_api(view: Callable[..., Response]) -> Callable[..., Response]:
             headers = {"WWW-Authenticate": 'Bearer realm="safezone"'} if exc.status == 401 else {}
             return _error(exc.status, exc.error, exc.message, headers=headers)
         except _Refusal as exc:
-            return _error(exc.status, exc.error, exc.message, exc.details)
+            return _error(exc.status, exc.error, exc.message, exc.details,
+                          truncated=exc.truncated)
         except ingest.IngestError as exc:
             return _error(exc.status, exc.error, exc.message, exc.details)
         except (IntegrityError, DBAPIError) as exc:
@@ -156,7 +215,7 @@ def enrol() -> Response:
                                    token=enrolment.token, server_time=clock)
         return _ok(result)
     except _Refusal as exc:
-        return _error(exc.status, exc.error, exc.message, exc.details)
+        return _error(exc.status, exc.error, exc.message, exc.details, truncated=exc.truncated)
     except tokens.KioskAuthError as exc:
         return _error(exc.status, exc.error, exc.message)
     except (IntegrityError, DBAPIError):

@@ -3,7 +3,8 @@
 Every record carries its client-generated UUID, so storing is "insert unless that id is already
 here": a retried batch changes nothing. Before anything is written the whole batch is checked
 (duplicate ids, records of another kiosk, unknown residents/sessions/roadshows); any problem
-raises :class:`IngestError` and nothing is written. Rollups are computed exactly once per session
+raises :class:`IngestError` naming every refused record of that kind of problem, and nothing is
+written. Rollups are computed exactly once per session
 that arrives finished (or arrives unfinished and is finished by a later batch): the insert and the
 ``finished_at IS NULL`` update report which rows they changed, so a concurrent retry of the same
 batch cannot count a session twice. Record timestamps are the kiosk's and are trusted; the
@@ -35,7 +36,7 @@ from safezone.models import (
 )
 from safezone.services import audit, rollups
 from safezone.services.localtime import require_aware
-from safezone.sync.schemas import KindCounts, PushBatch, PushResult
+from safezone.sync.schemas import RECORD_KINDS, KindCounts, PushBatch, PushResult
 
 #: Ids per ``IN (...)`` list: well below SQLite's bound-parameter limit.
 _CHUNK = 500
@@ -45,7 +46,10 @@ class IngestError(Exception):
     """A batch was refused; nothing of it was written.
 
     ``status`` is the HTTP status (403 another kiosk's data, 409 id clash, 422 invalid),
-    ``error`` a stable code, ``details`` the offending records.
+    ``error`` a stable code, ``details`` every refused record: one entry each
+    with ``kind`` (the batch list), ``id`` and ``reason``, plus fields older kiosks read
+    (``kiosk_id``; ``resident_id``/``roadshow_id`` once per missing one, see :func:`_naming`).
+    The API bounds how many it sends.
     """
 
     def __init__(self, status: int, error: str, message: str,
@@ -54,7 +58,7 @@ class IngestError(Exception):
         self.status = status
         self.error = error
         self.message = message
-        self.details = list(details)[:50]
+        self.details = list(details)
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -142,21 +146,44 @@ class _Plan:
 
 
 def _refuse_duplicates(batch: PushBatch) -> None:
-    for name in ("sessions", "answers", "points_entries", "badge_awards", "checkins"):
+    dupes = []
+    for name in RECORD_KINDS:
         seen: set[UUID] = set()
-        dupes = []
         for record in getattr(batch, name):
             if record.id in seen:
-                dupes.append({"kind": name, "id": str(record.id)})
+                dupes.append({"kind": name, "id": str(record.id),
+                              "reason": "id listed more than once in this batch"})
             seen.add(record.id)
-        if dupes:
-            raise IngestError(422, "duplicate_id",
-                              f"批次中有重复记录 / the batch lists the same {name} id twice", dupes)
+    if dupes:
+        raise IngestError(422, "duplicate_id",
+                          "批次中有重复记录 / the batch lists the same record id twice", dupes)
+
+
+def _naming(batch: PushBatch, fields: dict[str, str], missing: set[Any],
+            label: str, key: str) -> list[dict[str, Any]]:
+    """One refusal entry per record whose field ``fields[list]`` is in ``missing``, in batch
+    order. Only the first entry naming each missing value also gives it as ``key``: an older
+    kiosk parks every record naming that value from one such entry, and scans its whole batch
+    for each one, so one per record would cost it records × records. Refused batches only."""
+    entries: list[dict[str, Any]] = []
+    given: set[Any] = set()
+    for name, attr in fields.items():
+        for record in getattr(batch, name):
+            value = getattr(record, attr)
+            if value not in missing:
+                continue
+            entry = {"kind": name, "id": str(record.id), "reason": f"unknown {label} {value}"}
+            if value not in given:
+                given.add(value)
+                entry[key] = str(value) if isinstance(value, UUID) else value
+            entries.append(entry)
+    return entries
 
 
 def _refuse_foreign_kiosk_fields(batch: PushBatch, me: UUID) -> None:
     foreign = [
-        {"kind": name, "id": str(r.id), "kiosk_id": str(r.kiosk_id)}
+        {"kind": name, "id": str(r.id), "reason": "kiosk_id names another kiosk",
+         "kiosk_id": str(r.kiosk_id)}
         for name in ("sessions", "points_entries", "checkins")
         for r in getattr(batch, name)
         if r.kiosk_id is not None and r.kiosk_id != me
@@ -165,6 +192,10 @@ def _refuse_foreign_kiosk_fields(batch: PushBatch, me: UUID) -> None:
         raise IngestError(403, "foreign_kiosk",
                           "记录属于另一台终端 / these records name another kiosk; a kiosk may "
                           "only send its own records", foreign)
+
+
+#: Why a record whose id another kiosk (or the admin) already used is refused.
+_TAKEN = "id already belongs to another kiosk's (or the admin's) record"
 
 
 def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
@@ -181,11 +212,16 @@ def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
         wanted_sessions,
     ):
         plan.existing_sessions[sid] = (kiosk_id, finished_at, resident_id)
-    clashes = [
-        {"kind": "sessions", "id": str(sid)}
-        for sid, (kiosk_id, _, _) in plan.existing_sessions.items() if kiosk_id != me
-    ]
-    if clashes:
+    theirs = {sid for sid, (kiosk_id, _, _) in plan.existing_sessions.items() if kiosk_id != me}
+    if theirs:
+        # The batch's own sessions with a taken id, and records naming another kiosk's session.
+        clashes = [{"kind": "sessions", "id": str(s.id),
+                    "reason": "id belongs to another kiosk's play session"}
+                   for s in batch.sessions if s.id in theirs]
+        clashes += [{"kind": name, "id": str(r.id), "reason": "its session belongs to another "
+                     f"kiosk: {r.session_id}", "session_id": str(r.session_id)}
+                    for name in ("answers", "badge_awards") for r in getattr(batch, name)
+                    if r.session_id in theirs and r.session_id not in batch_sessions]
         raise IngestError(409, "id_conflict",
                           "会话编号已属于另一台终端 / these play sessions belong to another "
                           "kiosk on the server", clashes)
@@ -224,7 +260,8 @@ def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
     if residents - known:
         raise IngestError(422, "unknown_resident",
                           "服务器上没有这些居民 / these residents do not exist on the server",
-                          [{"resident_id": r} for r in sorted(residents - known)])
+                          _naming(batch, {name: "resident_id" for name in RECORD_KINDS},
+                                  residents - known, "resident", "resident_id"))
 
     events = {s.roadshow_id for s in batch.sessions if s.roadshow_id is not None}
     events |= {c.event_id for c in batch.checkins}
@@ -233,7 +270,8 @@ def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
     if events - known_events:
         raise IngestError(422, "unknown_roadshow",
                           "服务器上没有这些路演活动 / these roadshows do not exist on the server",
-                          [{"roadshow_id": str(e)} for e in sorted(events - known_events, key=str)])
+                          _naming(batch, {"sessions": "roadshow_id", "checkins": "event_id"},
+                                  events - known_events, "roadshow", "roadshow_id"))
 
     clashes = []
     for aid, kiosk_id in _rows(
@@ -244,14 +282,14 @@ def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
     ):
         plan.existing_answers.add(aid)
         if kiosk_id != me:
-            clashes.append({"kind": "answers", "id": str(aid)})
+            clashes.append({"kind": "answers", "id": str(aid), "reason": _TAKEN})
     for pid, kiosk_id in _rows(
         session, lambda match: select(PointsEntry.id, PointsEntry.kiosk_id).where(
             match(PointsEntry.id)), (p.id for p in batch.points_entries),
     ):
         plan.existing_points.add(pid)
         if kiosk_id != me:
-            clashes.append({"kind": "points_entries", "id": str(pid)})
+            clashes.append({"kind": "points_entries", "id": str(pid), "reason": _TAKEN})
     incoming_badges = {b.id: b for b in batch.badge_awards}
     for bid, resident_id, badge_id in _rows(
         session, lambda match: select(BadgeAward.id, BadgeAward.resident_id, BadgeAward.badge_id)
@@ -260,14 +298,15 @@ def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
         plan.existing_badges.add(bid)
         mine = incoming_badges[bid]
         if (resident_id, badge_id) != (mine.resident_id, mine.badge_id):
-            clashes.append({"kind": "badge_awards", "id": str(bid)})
+            clashes.append({"kind": "badge_awards", "id": str(bid),
+                            "reason": "id already names a different badge award"})
     for cid, kiosk_id in _rows(
         session, lambda match: select(CheckIn.id, CheckIn.kiosk_id).where(match(CheckIn.id)),
         (c.id for c in batch.checkins),
     ):
         plan.existing_checkins.add(cid)
         if kiosk_id != me:
-            clashes.append({"kind": "checkins", "id": str(cid)})
+            clashes.append({"kind": "checkins", "id": str(cid), "reason": _TAKEN})
     if clashes:
         raise IngestError(409, "id_conflict",
                           "记录编号已被另一台终端或管理后台使用 / these ids already belong to "

@@ -251,6 +251,18 @@ class OutgoingBatch:
         records = {name: getattr(self.batch, name) for name in _LISTS}
         by_id = {(name, str(r["id"])): _record_unit(name, r)
                  for name, rows in records.items() for r in rows}
+        # Units naming each resident / roadshow, built once (a refusal may list thousands of
+        # records naming the same unknown resident).
+        by_field: dict[tuple[str, str], set[str]] = {}
+        for field_name, lists, attr in (("resident_id", tuple(records), "resident_id"),
+                                        ("roadshow_id", ("sessions",), "roadshow_id"),
+                                        ("roadshow_id", ("checkins",), "event_id")):
+            for name in lists:
+                for r in records[name]:
+                    if r.get(attr) is not None:
+                        by_field.setdefault((field_name, str(r[attr])), set()).add(
+                            _record_unit(name, r))
+        mine = set(self.units)
         named: dict[str, list[dict[str, Any]]] = {}
         for detail in details:
             if not isinstance(detail, dict):
@@ -264,17 +276,10 @@ class OutgoingBatch:
                 index = int(loc[1])
                 if index < len(records[loc[0]]):
                     units.add(_record_unit(loc[0], records[loc[0]][index]))
-            for field_name, lists, attr in (
-                ("resident_id", tuple(records), "resident_id"),
-                ("roadshow_id", ("sessions",), "roadshow_id"),
-                ("roadshow_id", ("checkins",), "event_id"),
-            ):
-                if detail.get(field_name) is None:
-                    continue
-                wanted = str(detail[field_name])
-                units.update(_record_unit(name, r) for name in lists for r in records[name]
-                             if r.get(attr) is not None and str(r[attr]) == wanted)
-            for unit in units & set(self.units):
+            for field_name in ("resident_id", "roadshow_id"):
+                if detail.get(field_name) is not None:
+                    units |= by_field.get((field_name, str(detail[field_name])), set())
+            for unit in units & mine:
                 named.setdefault(unit, []).append(detail)
         return named
 

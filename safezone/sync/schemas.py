@@ -8,7 +8,7 @@ generated from these models.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
 from pydantic import (
@@ -20,6 +20,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from safezone.content.schema import TOPICS
 from safezone.models import CheckInMethod, PlayMode
@@ -297,9 +298,53 @@ class KioskInfo(_Strict):
     server_time: AwareDatetime
 
 
+#: Most ``details`` one refusal lists (a whole kiosk batch's refused records fit; past it the
+#: error says ``truncated`` and the kiosk sends the rest again to hear about the others).
+MAX_ERROR_DETAILS = 2000
+#: The record lists of a push batch: the ``kind`` of a refused record.
+RecordKind = Literal["sessions", "answers", "points_entries", "badge_awards", "checkins"]
+RECORD_KINDS: tuple[str, ...] = get_args(RecordKind)
+
+
+class ErrorDetail(TypedDict, total=False):
+    """One detail of a refusal. A refused record (HTTP 403 ``foreign_kiosk``, 409, 422) is
+    named by ``kind``, ``id`` and ``reason``; a schema error also has ``loc``, ``msg`` and
+    ``type`` (only those, and ``reason``, when the record has no valid id). Other fields name
+    what the record refers to (``session_id``, ``kiosk_id``; ``resident_id`` and
+    ``roadshow_id`` only on the first record naming each one the server does not have)."""
+
+    __pydantic_config__ = ConfigDict(extra="allow", use_attribute_docstrings=True)
+
+    kind: RecordKind
+    """The batch list the refused record is in."""
+    id: str
+    """The refused record's id."""
+    reason: str
+    """Why, for people."""
+    loc: str
+    """Where a schema error is: list, position, field, e.g. ``answers.3.chosen``."""
+    msg: str
+    """The validator's message."""
+    type: str
+    """The validator's error type."""
+    resident_id: int
+    """The resident the server does not have (on the first record naming it: every record
+    naming it is listed by ``kind`` and ``id``)."""
+    roadshow_id: str
+    """The roadshow the server does not have (on the first record naming it, as above)."""
+
+
 class ApiError(_Strict):
     """Every refusal: a stable ``error`` code, a message for people (zh-CN / en), details."""
 
     error: str
     message: str
-    details: list[dict[str, Any]] = Field(default_factory=list)
+    details: list[ErrorDetail] = Field(
+        default_factory=list, max_length=MAX_ERROR_DETAILS,
+        description="Record-level refusals (403 foreign_kiosk, 409, 422) name every refused "
+                    f"record, up to {MAX_ERROR_DETAILS} entries.")
+    truncated: bool = Field(
+        default=False,
+        description=f"Present, and true, only when more than {MAX_ERROR_DETAILS} details were "
+                    "found and just the first are listed; send the rest again to hear of the "
+                    "others.")

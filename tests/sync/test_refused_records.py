@@ -296,3 +296,23 @@ def test_a_damaged_parked_list_only_means_sending_again(district: District, now:
         (unit,) = outbox.parked_units(session)
         assert re.fullmatch(r"session:[0-9a-f-]{36}", unit.unit)
         assert outbox.pending_count(session) == 4
+
+
+def test_one_refusal_names_every_refused_unit_so_nothing_is_bisected(
+        district: District, now: datetime) -> None:
+    # 30 dead-clock sessions are 150 schema errors (each session's times and 3 answers), more
+    # than a refusal used to list: the server now names them all, by record id.
+    good, dead = [], []
+    for n in range(30):
+        dead.append(district.play(when=DEAD_CLOCK + timedelta(minutes=n)))
+        if n % 3 == 0:
+            good.append(district.play(when=now + timedelta(minutes=n), resident_id=district.residents[0]))
+    pushes = district.proxy.pushes
+    district.agent.run_round()
+    assert district.agent.status().state == "online"
+    assert district.proxy.pushes - pushes == 2  # the refused batch, then the rest of it
+    with district.kiosk_db.sessions() as session:
+        units = outbox.parked_units(session)
+    assert {p.unit for p in units} == {f"session:{d}" for d in dead}
+    assert all(d["kind"] and d["id"] and d["reason"] for p in units for d in p.details)
+    assert district.on_server() >= set(good) and not set(dead) & district.on_server()

@@ -191,7 +191,8 @@ def test_records_of_another_kiosk_are_refused_and_nothing_is_written(
                         headers=_auth(other_token))
     assert clash.status_code == 409
     assert clash.json["error"] == "id_conflict"
-    assert clash.json["details"] == [{"kind": "sessions", "id": mine["id"]}]
+    assert [(d["kind"], d["id"]) for d in clash.json["details"]] == [("sessions", mine["id"])]
+    assert clash.json["details"][0]["reason"]
     named = client.post("/api/v1/push", headers=_auth(other_token), json=_batch(
         now, sessions=[_session(now, kiosk_id=enrolled["kiosk_id"])]))
     assert named.status_code == 403
