@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Mapping
 
 #: Where the repository (and so content/ and assets/) lives; the package sits at its top.
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,7 @@ PG_URL = os.environ.get(
 )
 
 #: A fixed instant for deterministic tests.
-FIXED_NOW = datetime(2026, 11, 28, 9, 30, tzinfo=timezone.utc)
+FIXED_NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def pg_server_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # any connection failure means "no server here"
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server here"
         admin.dispose()
         pytest.skip(f"PostgreSQL not available at {PG_URL}: {exc.__class__.__name__}")
     yield url

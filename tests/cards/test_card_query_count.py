@@ -14,7 +14,7 @@ from safezone.models import AuditEntry
 def _count_selects(session: Session) -> list[str]:
     statements: list[str] = []
 
-    def before(conn, cursor, statement, *args):  # noqa: ANN001
+    def before(conn, cursor, statement, *args):
         if statement.lstrip().upper().startswith("SELECT"):
             statements.append(statement)
 

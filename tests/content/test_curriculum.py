@@ -67,7 +67,7 @@ def test_game_data_counts(bundle) -> None:
 
 def _bigrams(text: str) -> set[str]:
     letters = [c for c in text if c.isalnum()]
-    return {a + b for a, b in zip(letters, letters[1:])}
+    return {a + b for a, b in itertools.pairwise(letters)}
 
 
 def _similarity(a: set[str], b: set[str]) -> float:
