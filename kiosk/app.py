@@ -105,7 +105,8 @@ class KioskApp:
         self.log = log or EventLog()
         self.log.set_time_source(clock.monotonic)
         self.visit: Visit | None = None
-        #: The offline indicator when a sync server is configured (set by kiosk/main.py), else None.
+        #: The offline indicator when a sync server is configured (set by kiosk/main.py), else
+        #: None; refreshed every frame, drawn in every scene's top bar (Scene.draw_top_bar).
         self.sync_indicator: SyncIndicator | None = None
         #: The sync agent's status (set with the indicator): its ``content`` is a newer content
         #: pack, already loaded and checked in the agent's thread, to switch to between visits.
@@ -158,11 +159,18 @@ class KioskApp:
         pygame.draw.rect(surface, theme.SUNNY, pygame.Rect(0, 124, theme.DESIGN_SIZE[0], 8))
         return surface
 
-    def site_title(self) -> str:
-        """Community name and zone name (or the roadshow, in event mode) for the top bar."""
+    def site_title(self, separator: str = " · ") -> str:
+        """Community name and zone name (or the roadshow, in event mode) for the top bar;
+        ``separator="\\n"`` stacks them (a top bar short of room, see Scene.draw_top_bar)."""
         if self.event is not None:
-            return f"{self.site_name} · {self.ui.pick(self.event.title, self.event.title_en)}"
-        return f"{self.site_name} · {self.ui.tr('attract.welcome')}"
+            return f"{self.site_name}{separator}{self.ui.pick(self.event.title, self.event.title_en)}"
+        return f"{self.site_name}{separator}{self.ui.tr('attract.welcome')}"
+
+    def top_bar_state(self) -> str | None:
+        """What the top bar shows besides the title and toggles: the sync pill's message key
+        while an enrolled kiosk is offline, else None (part of every scene's redraw state)."""
+        indicator = self.sync_indicator
+        return indicator.shown if indicator is not None else None
 
     def available_topics(self) -> tuple[str, ...]:
         """The topics players may choose: the event's topics in event mode, else all four."""
@@ -188,6 +196,10 @@ class KioskApp:
             if self.stack:
                 self.stack[-1].update(step)
         self._check_idle()
+        if self.sync_indicator is not None:
+            # One status read a frame (a lock, no I/O); a change reaches every scene's redraw
+            # state through top_bar_state().
+            self.sync_indicator.refresh()
         self._switch_content_between_visits()
         self._apply_pending()
         if draw:

@@ -38,9 +38,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "attract.roadshow_line": {"zh-CN": "{when}  {title}", "en": "{when}  {title}"},
     "attract.roadshow_place": {"zh-CN": "地点：{place}", "en": "Place: {place}"},
-    # sync indicator (kiosk/sync_status.py): shown only while results wait to be sent
-    "sync.offline": {"zh-CN": "离线，数据已保存", "en": "Offline — your results are saved"},
-    "sync.refused": {"zh-CN": "暂未同步，数据已保存", "en": "Not synced — your results are saved"},
+    # sync indicator (kiosk/sync_status.py): shown only while results wait to be sent; short,
+    # so the pill fits one line beside the top bar's title
+    "sync.offline": {"zh-CN": "离线，数据已保存", "en": "Offline — results saved"},
+    "sync.refused": {"zh-CN": "暂未同步，数据已保存", "en": "Not synced — results saved"},
     # identify
     "identify.title": {"zh-CN": "请刷居民卡", "en": "Please scan your resident card"},
     "identify.body": {

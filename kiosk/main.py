@@ -247,8 +247,11 @@ def build_app(
                    assets_dir=settings.assets_dir, log=log, data_dir=settings.data_dir,
                    content_version=content_version)
     if agent is not None:
+        # The log tells a technician when the kiosk went offline and when the server refused
+        # records for good (parked: kept here, not sent) — once per change, not per frame.
         app.sync_indicator = SyncIndicator(
-            agent.status, on_change=lambda shown, state: log.emit("sync_status", shown=shown, state=state))
+            agent.status, on_change=lambda shown, state: log.emit("sync_status", shown=shown, state=state),
+            on_parked=lambda count, reason: log.emit("sync_parked", count=count, reason=reason))
         # The same status carries a newer content pack, loaded and checked in the agent's thread.
         app.sync_status = agent.status
     return BuiltKiosk(app=app, database=database, log=log, clock=clock, sync_agent=agent)

@@ -33,7 +33,8 @@ def widget_state(widgets: Iterable[Any]) -> tuple:
 
 
 def scene_state(scene: Any, *extra: Hashable, skip: Iterable[Any] = ()) -> tuple:
-    """A scene's widgets, its plain (str/int/bool/None) attributes, language, size and ``extra``.
+    """A scene's widgets, its plain (str/int/bool/None) attributes, language, size, what the
+    top bar shows besides the title (the sync pill: ``KioskApp.top_bar_state``) and ``extra``.
 
     Floats and objects are left out on purpose (timers, rules objects): a scene whose picture
     depends on them passes what matters in ``extra``. Widgets in ``skip`` are left out (a drag
@@ -43,4 +44,5 @@ def scene_state(scene: Any, *extra: Hashable, skip: Iterable[Any] = ()) -> tuple
     plain = tuple(sorted((name, value) for name, value in vars(scene).items()
                          if isinstance(value, _PRIMITIVES) and not name.startswith("__")))
     ui = scene.ui
-    return (type(scene).__name__, ui.lang, ui.large, widget_state(w for w in scene.widgets if id(w) not in skipped), plain, extra)
+    return (type(scene).__name__, ui.lang, ui.large, scene.app.top_bar_state(),
+            widget_state(w for w in scene.widgets if id(w) not in skipped), plain, extra)

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 #: Height of the top bar holding the community name and the toggles.
 TOP_BAR = 128
 MARGIN = 60
+#: Least space between the top bar's title and the sync pill, and the smallest the title
+#: shrinks to beside it: under the 36 px body minimum only there and only for a long roadshow
+#: title, because its whole name on two lines beats one cut short with an ellipsis.
+_TITLE_GAP = 32
+_TITLE_MIN = 30
 
 
 class Scene:
@@ -166,7 +171,24 @@ class Scene:
     def draw_background(self, surface: pygame.Surface) -> None:
         """Warm paper with the top bar."""
         surface.blit(self.app.background, (0, 0))
-        title = self.ui.text.render(self.app.site_title(), self.ui.types.body, theme.INK, bold=True)
+        self.draw_top_bar(surface)
+
+    def draw_top_bar(self, surface: pygame.Surface) -> None:
+        """The top bar's title (community name and zone, or the roadshow) and, while an
+        enrolled kiosk is offline, the sync pill at its right end (kiosk/sync_status.py).
+
+        Every scene draws it, so the pill is on every screen; it is part of the scene's
+        redraw state (``kiosk.redraw.scene_state``), so it costs a frame only when it changes.
+        """
+        ui = self.ui
+        title = ui.text.render(self.app.site_title(), ui.types.body, theme.INK, bold=True)
+        indicator = self.app.sync_indicator
+        pill = indicator.draw(surface, ui) if indicator is not None else None
+        if pill is not None and MARGIN + title.get_width() + _TITLE_GAP > pill.left:
+            # A long title (English, a roadshow's, large text) gives way to the pill: the name
+            # above the zone or roadshow, smaller, never drawn under the pill.
+            title = ui.text.fit(self.app.site_title(separator="\n"), ui.types.body, theme.INK,
+                                pill.left - _TITLE_GAP - MARGIN, TOP_BAR - 12, _TITLE_MIN, bold=True)
         surface.blit(title, (MARGIN, (TOP_BAR - title.get_height()) // 2))
 
     def draw_content(self, surface: pygame.Surface) -> None:

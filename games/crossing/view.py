@@ -135,13 +135,12 @@ class CrossingScene(GameScene):
         return street.convert()
 
     def draw_background(self, surface: pygame.Surface) -> None:
-        """The pre-drawn street (one opaque blit) and the community name."""
+        """The pre-drawn street (one opaque blit) and the top bar (name, sync pill)."""
         if self.street is None:
             super().draw_background(surface)
             return
         surface.blit(self.street, (0, 0))
-        title = self.ui.text.render(self.app.site_title(), self.ui.types.body, theme.INK, bold=True)
-        surface.blit(title, (60, (128 - title.get_height()) // 2))
+        self.draw_top_bar(surface)
 
     # -- speech ----------------------------------------------------------------------------
     def _prompt(self, key: str):
@@ -235,7 +234,7 @@ class CrossingScene(GameScene):
 
         blink = int(self._blink * 3) % 2 if self.rules.light == "flashing" else 0
         key = (self.rules.light, blink, self.subtitle_key, len(self.rules.round_scores), self.rules.finished,
-               self.ui.lang, self.ui.large, widget_state(self.widgets))
+               self.ui.lang, self.ui.large, self.app.top_bar_state(), widget_state(self.widgets))
         if self._still is None:
             self._still = pygame.Surface(theme.DESIGN_SIZE).convert()
         if key != self._still_key:

@@ -201,9 +201,9 @@ class HazardHuntScene(GameScene):
                            id(self.hint), pulse, self.rules.finished)
 
     def draw_background(self, surface: pygame.Surface) -> None:
-        """Paper, top bar, title and the scene picture: composed once per language and text size,
-        so every redraw (a tap, the hint's pulse) starts with one opaque blit."""
-        key = (self.ui.lang, self.ui.large, self.app.site_title())
+        """Paper, top bar, title and the scene picture: composed once per language, text size
+        and sync pill, so every redraw (a tap, the hint's pulse) starts with one opaque blit."""
+        key = (self.ui.lang, self.ui.large, self.app.site_title(), self.app.top_bar_state())
         if self._base is None or self._base_key != key:
             base = self._base or pygame.Surface(theme.DESIGN_SIZE).convert()
             super().draw_background(base)

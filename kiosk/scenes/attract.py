@@ -45,15 +45,9 @@ class AttractScene(Scene):
         self.leaders: list[LeaderInfo] = []
 
     def enter(self) -> None:
-        """Load the roadshows, read the sync status, lay out."""
+        """Load the roadshows, lay out."""
         self._load_roadshows()
-        self._refresh_sync()
         super().enter()
-
-    def _refresh_sync(self) -> str | None:
-        """The sync indicator's key (no network: the agent's last status), or None."""
-        indicator = self.app.sync_indicator
-        return indicator.refresh() if indicator is not None else None
 
     def _load_roadshows(self) -> None:
         event = self.app.event
@@ -92,24 +86,13 @@ class AttractScene(Scene):
         refresh = _LEADERBOARD_REFRESH if self.app.event is not None else _ROADSHOW_REFRESH
         if self._roadshow_time >= refresh:
             self._load_roadshows()
-        self._refresh_sync()
 
     def draw_state(self) -> tuple:
         """The tip, the minute on the clock, roadshows / leaderboard (see kiosk/redraw.py)."""
         from kiosk.redraw import scene_state
 
         minute = self.app.clock.now().astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
-        indicator = self.app.sync_indicator
-        sync = indicator.shown if indicator is not None else None
-        return scene_state(self, minute, tuple(self.roadshows), tuple(self.leaders), self.app.event, sync)
-
-    def draw(self, surface: pygame.Surface) -> None:
-        """The screen, then the sync indicator over the top bar (only when offline)."""
-        super().draw(surface)
-        if self.app.sync_indicator is not None:
-            # Beside the title, not over it (the same cached line draw_background drew).
-            title = self.ui.text.render(self.app.site_title(), self.ui.types.body, theme.INK, bold=True)
-            self.app.sync_indicator.draw(surface, self.ui, left=MARGIN + title.get_width() + 32)
+        return scene_state(self, minute, tuple(self.roadshows), tuple(self.leaders), self.app.event)
 
     def draw_content(self, surface: pygame.Surface) -> None:
         """Hero with the tip, side panel with the clock and roadshows."""

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from safezone.cli.context import CliContext, pass_cli
 from safezone.models import Kiosk
+from safezone.services.localtime import LOCAL_TZ
 from safezone.sync import tokens
 from safezone.sync.agent import SyncAgent, SyncReport, enrol_replica
 from safezone.sync.client import Offline, Refused, SyncError
@@ -24,6 +25,15 @@ _PARKED_LINES = 10
 def _now() -> datetime:
     """The command line's clock (where real time enters)."""
     return datetime.now(UTC)
+
+
+def _local(instant: datetime) -> str:
+    """An instant as the community's wall-clock time with its offset: ``2026-11-30 10:15+08:00``
+    (staff read the admin pages in local time; the offset keeps it unambiguous on a UTC server)."""
+    return instant.astimezone(LOCAL_TZ).isoformat(sep=" ", timespec="minutes")
+
+
+_LIFETIME_HOURS = int(tokens.ENROLMENT_CODE_LIFETIME.total_seconds() // 3600)
 
 
 @click.command("sync", help="Sync this kiosk with its server once: push records, pull roster, "
@@ -126,6 +136,8 @@ def enrol_code_cmd(cli: CliContext, name: str | None, kiosk_id: uuid.UUID | None
             session.commit()
             click.echo(f"kiosk {ticket.kiosk.id} ({ticket.kiosk.name})")
             click.echo(f"enrolment code (shown once, not stored): {ticket.grouped_code}")
+            click.echo(f"expires {_local(ticket.expires_at)} ({_LIFETIME_HOURS} h); enrol the kiosk "
+                       f"before then / 注册码 {_LIFETIME_HOURS} 小时内有效")
     finally:
         db.dispose()
 
@@ -148,20 +160,32 @@ def revoke_cmd(cli: CliContext, kiosk_id: uuid.UUID) -> None:
         db.dispose()
 
 
-@kiosks.command("list", help="List kiosks with their last contact.")
+@kiosks.command("list", help="List kiosks with their last contact and pending enrolment code.")
 @pass_cli
 def list_cmd(cli: CliContext) -> None:
-    """One line per kiosk: id, name, state, last seen (server clock)."""
+    """One line per kiosk: id, name, state, last seen (server clock) and, while an enrolment
+    code is pending, when it expires (or that it has)."""
     db = cli.database()
+    now = _now()
     try:
         with db.sessions() as session:
             for kiosk in session.scalars(select(Kiosk).order_by(Kiosk.created_at)):
                 state = ("revoked" if kiosk.revoked_at else "enrolled" if kiosk.token_hash
                          else "waiting for enrolment")
                 seen = kiosk.last_seen_at.isoformat(timespec="seconds") if kiosk.last_seen_at else "-"
-                click.echo(f"{kiosk.id}  {kiosk.name}  {state}  last seen {seen}")
+                click.echo(f"{kiosk.id}  {kiosk.name}  {state}  last seen {seen}{_code_note(kiosk, now)}")
     finally:
         db.dispose()
+
+
+def _code_note(kiosk: Kiosk, now: datetime) -> str:
+    """The pending enrolment code's expiry for the list ('' when none is pending)."""
+    expires = tokens.code_expires_at(kiosk)
+    if expires is None:
+        return ""
+    if tokens.code_is_usable(kiosk, now=now):
+        return f"  code expires {_local(expires)}"
+    return f"  code expired {_local(expires)} (new one: safezone kiosks enrol-code --kiosk {kiosk.id})"
 
 
 COMMANDS = (sync_cmd, kiosks)

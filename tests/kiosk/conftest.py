@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pygame
 import pytest
-from kiosk_fakes import FakeBackend, write_test_content
+from kiosk_fakes import FakeBackend, write_games_content, write_test_content
 
 from kiosk.app import KioskApp, KioskOptions
 from kiosk.clock import SimClock
@@ -28,6 +28,14 @@ def test_bundle(tmp_path_factory: pytest.TempPathFactory) -> ContentBundle:
     """The small content bundle of tests/kiosk/kiosk_fakes.py (loaded once)."""
     root = write_test_content(tmp_path_factory.mktemp("content"))
     result = load_content(root)
+    assert result.problems == []
+    return result.bundle
+
+
+@pytest.fixture(scope="session")
+def games_bundle(tmp_path_factory: pytest.TempPathFactory) -> ContentBundle:
+    """Questions plus one item for each game (tests/kiosk/kiosk_fakes.py, loaded once)."""
+    result = load_content(write_games_content(tmp_path_factory.mktemp("games")))
     assert result.problems == []
     return result.bundle
 

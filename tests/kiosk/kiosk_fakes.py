@@ -173,6 +173,8 @@ class StubStatus:
 
     state: str
     content: StubReady | None = None
+    parked: int = 0
+    refusal: str | None = None
 
 
 class StubAgent:
@@ -214,3 +216,90 @@ def enrol_offline(database: Database, now: datetime, server_url: str) -> None:
     """What ``safezone sync --server URL --enrol-code CODE`` stores in the replica, without a
     server answering (the enrolment answer is made up here)."""
     enrol_replica(database, server_url, "ABCD-EFGH", client_factory=lambda url, token: _EnrolOnly(now))
+
+
+#: One item of each game, written by :func:`write_games_content`.
+HUNT = """kind: hazard_scene
+id: t-hunt
+topic: fire
+audience: all
+title: {zh: 测试楼道, en: Test stairwell}
+hazards:
+  - id: boxes
+    name: {zh: 纸箱, en: Boxes}
+    explanation: {zh: 纸箱易燃。, en: Boxes burn.}
+    area: {shape: rect, x: 100, y: 300, w: 300, h: 300}
+  - id: bike
+    name: {zh: 电动车, en: E-bike}
+    explanation: {zh: 电池会起火。, en: Batteries catch fire.}
+    area: {shape: circle, x: 1500, y: 600, r: 100}
+source: 测试资料
+"""
+SORT = """kind: sort_set
+id: t-sort
+topic: fire
+audience: all
+title: {zh: 安全还是危险, en: Safe or not}
+bins: {safe: {zh: 安全, en: Safe}, danger: {zh: 危险, en: Dangerous}}
+items:
+  - {id: a, text: {zh: 关好防火门, en: Close the fire door}, answer: safe, explanation: {zh: 挡烟。, en: Stops smoke.}}
+  - {id: b, text: {zh: 楼道充电, en: Charging indoors}, answer: danger, explanation: {zh: 会起火。, en: Fire.}}
+  - {id: c, text: {zh: 车停车位, en: Park in a bay}, answer: safe, explanation: {zh: 通道畅通。, en: Lane clear.}}
+  - {id: d, text: {zh: 堆放纸箱, en: Piling boxes}, answer: danger, explanation: {zh: 易燃。, en: Burns.}}
+source: 测试资料
+"""
+SEQUENCE = """kind: sequence
+id: t-seq
+topic: fire
+audience: adult
+title: {zh: 灭火器怎么用, en: Using an extinguisher}
+steps:
+  - {text: {zh: 提, en: Lift}}
+  - {text: {zh: 拔, en: Pull the pin}}
+  - {text: {zh: 握, en: Aim}}
+  - {text: {zh: 压, en: Squeeze}}
+explanation: {zh: 提拔握压。, en: "Lift, pull, aim, squeeze."}
+source: 测试资料
+"""
+CROSSING = """kind: crossing_level
+id: t-cross
+audience: kids
+title: {zh: 过马路, en: Crossing}
+lanes: 1
+lights: {green: 8, flashing: 1, red: 3}
+cars_per_lane_per_minute: 1
+prompts:
+  intro: {text: {zh: 先看灯, en: Look at the light}}
+  wait: {text: {zh: 等一等, en: Wait}}
+  go: {text: {zh: 走吧, en: Go}}
+  success: {text: {zh: 真棒, en: Well done}}
+  unsafe: {text: {zh: 危险, en: Danger}}
+source: 测试资料
+"""
+BROKEN_HUNT = """kind: hazard_scene
+id: t-broken
+topic: home
+audience: all
+title: {zh: 坏场景}
+hazards:
+  - id: tiny
+    name: {zh: 太小}
+    explanation: {zh: 点不到。}
+    area: {shape: rect, x: 10, y: 10, w: 20, h: 20}
+source: 测试资料
+"""
+
+
+def write_games_content(root: Path, broken: bool = False) -> Path:
+    """The test content plus one item of each game (hazard hunt, sort, sequence, crossing);
+    ``broken`` adds a hazard scene that fails to load and a second sort set."""
+    write_test_content(root)
+    for folder, name, text in (("scenes", "hunt", HUNT), ("sort", "sort", SORT), ("sequences", "seq", SEQUENCE),
+                               ("crossing", "cross", CROSSING)):
+        (root / folder).mkdir(exist_ok=True)
+        (root / folder / f"{name}.yml").write_text(text, encoding="utf-8")
+    if broken:
+        (root / "scenes" / "broken.yml").write_text(BROKEN_HUNT, encoding="utf-8")
+        sort_home = SORT.replace("id: t-sort", "id: t-sort-home").replace("topic: fire", "topic: home")
+        (root / "sort" / "home.yml").write_text(sort_home, encoding="utf-8")
+    return root

@@ -6,104 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from kiosk_fakes import write_test_content
+from kiosk_fakes import write_games_content
 
 from games.hazard_hunt.view import SCALE, SCENE
 from kiosk.app import KioskOptions
 from kiosk.robot import StepFailed
-from safezone.content.bundle import ContentBundle
 from safezone.content.loader import load_content
-
-HUNT = """kind: hazard_scene
-id: t-hunt
-topic: fire
-audience: all
-title: {zh: 测试楼道, en: Test stairwell}
-hazards:
-  - id: boxes
-    name: {zh: 纸箱, en: Boxes}
-    explanation: {zh: 纸箱易燃。, en: Boxes burn.}
-    area: {shape: rect, x: 100, y: 300, w: 300, h: 300}
-  - id: bike
-    name: {zh: 电动车, en: E-bike}
-    explanation: {zh: 电池会起火。, en: Batteries catch fire.}
-    area: {shape: circle, x: 1500, y: 600, r: 100}
-source: 测试资料
-"""
-SORT = """kind: sort_set
-id: t-sort
-topic: fire
-audience: all
-title: {zh: 安全还是危险, en: Safe or not}
-bins: {safe: {zh: 安全, en: Safe}, danger: {zh: 危险, en: Dangerous}}
-items:
-  - {id: a, text: {zh: 关好防火门, en: Close the fire door}, answer: safe, explanation: {zh: 挡烟。, en: Stops smoke.}}
-  - {id: b, text: {zh: 楼道充电, en: Charging indoors}, answer: danger, explanation: {zh: 会起火。, en: Fire.}}
-  - {id: c, text: {zh: 车停车位, en: Park in a bay}, answer: safe, explanation: {zh: 通道畅通。, en: Lane clear.}}
-  - {id: d, text: {zh: 堆放纸箱, en: Piling boxes}, answer: danger, explanation: {zh: 易燃。, en: Burns.}}
-source: 测试资料
-"""
-SEQUENCE = """kind: sequence
-id: t-seq
-topic: fire
-audience: adult
-title: {zh: 灭火器怎么用, en: Using an extinguisher}
-steps:
-  - {text: {zh: 提, en: Lift}}
-  - {text: {zh: 拔, en: Pull the pin}}
-  - {text: {zh: 握, en: Aim}}
-  - {text: {zh: 压, en: Squeeze}}
-explanation: {zh: 提拔握压。, en: "Lift, pull, aim, squeeze."}
-source: 测试资料
-"""
-CROSSING = """kind: crossing_level
-id: t-cross
-audience: kids
-title: {zh: 过马路, en: Crossing}
-lanes: 1
-lights: {green: 8, flashing: 1, red: 3}
-cars_per_lane_per_minute: 1
-prompts:
-  intro: {text: {zh: 先看灯, en: Look at the light}}
-  wait: {text: {zh: 等一等, en: Wait}}
-  go: {text: {zh: 走吧, en: Go}}
-  success: {text: {zh: 真棒, en: Well done}}
-  unsafe: {text: {zh: 危险, en: Danger}}
-source: 测试资料
-"""
-BROKEN_HUNT = """kind: hazard_scene
-id: t-broken
-topic: home
-audience: all
-title: {zh: 坏场景}
-hazards:
-  - id: tiny
-    name: {zh: 太小}
-    explanation: {zh: 点不到。}
-    area: {shape: rect, x: 10, y: 10, w: 20, h: 20}
-source: 测试资料
-"""
-
-
-def _write_games(root: Path, broken: bool = False) -> Path:
-    write_test_content(root)
-    for folder, name, text in (("scenes", "hunt", HUNT), ("sort", "sort", SORT), ("sequences", "seq", SEQUENCE),
-                               ("crossing", "cross", CROSSING)):
-        (root / folder).mkdir(exist_ok=True)
-        (root / folder / f"{name}.yml").write_text(text, encoding="utf-8")
-    if broken:
-        (root / "scenes" / "broken.yml").write_text(BROKEN_HUNT, encoding="utf-8")
-        sort_home = SORT.replace("id: t-sort", "id: t-sort-home").replace("topic: fire", "topic: home")
-        (root / "sort" / "home.yml").write_text(sort_home, encoding="utf-8")
-    return root
-
-
-@pytest.fixture(scope="module")
-def games_bundle(tmp_path_factory: pytest.TempPathFactory) -> ContentBundle:
-    """Questions plus one item for each new game."""
-    result = load_content(_write_games(tmp_path_factory.mktemp("games")))
-    assert result.problems == []
-    return result.bundle
 
 
 def _screen(x: float, y: float) -> str:
@@ -241,7 +149,7 @@ def test_crossing_kids_three_rounds_with_a_mistake(make_kiosk, games_bundle, fak
 
 
 def test_broken_game_content_is_skipped_with_a_notice(make_kiosk, tmp_path: Path) -> None:
-    root = _write_games(tmp_path / "content", broken=True)
+    root = write_games_content(tmp_path / "content", broken=True)
     result = load_content(root)  # what `safezone content validate` reports as path:line: message
     assert [p.path.name for p in result.problems] == ["broken.yml"]
     kiosk = make_kiosk(bundle=result.bundle)

@@ -17,8 +17,9 @@ from kiosk.clock import SimClock
 from kiosk.eventlog import EventLog
 from kiosk.main import BuiltKiosk, KioskStartError, build_app
 from kiosk.robot import Robot, parse_script
+from kiosk.scene import TOP_BAR
 from kiosk.startup import KioskDatabase
-from kiosk.sync_status import SyncIndicator
+from kiosk.sync_status import RIGHT, SyncIndicator
 from safezone.app_context import Database
 from safezone.config import Settings
 from safezone.content.bundle import ContentBundle
@@ -27,7 +28,8 @@ from safezone.sync.models import SyncOutbox
 
 #: The pill's colour (theme.SUNNY): present in the top bar only while the indicator shows.
 SUNNY = (255, 214, 120)
-PILL_PROBE = (1000, 64)  # inside the pill for both languages' texts
+#: Inside the pill's right end, whatever its message: it always ends at ``RIGHT``.
+PILL_PROBE = (RIGHT - 10, 64)
 
 
 def _closed_port() -> int:
@@ -55,8 +57,11 @@ def _run(robot: Robot, script: str) -> None:
     assert result.ok, result.failure
 
 
-def _pill_shown(built: BuiltKiosk) -> bool:
-    built.app.draw(force=True)
+def _pill_shown(built: BuiltKiosk, *, force: bool = True) -> bool:
+    """Whether the pill is on the canvas; ``force=False`` looks at the last frame as the app
+    drew it (redraw on change), without drawing again."""
+    if force:
+        built.app.draw(force=True)
     return tuple(built.app.canvas.get_at(PILL_PROBE))[:3] == SUNNY
 
 
@@ -110,12 +115,82 @@ def test_indicator_follows_the_agent_and_is_silent_when_online(
     assert stub.stopped == 1
 
 
+def _check_pill(built: BuiltKiosk, robot: Robot, stub: StubAgent, screen: str) -> None:
+    """On this screen the pill shows while the stand-in agent is offline, clear of the toggles
+    and every other touch target, and goes away (and comes back) with the agent's state, each
+    time in the next frame drawn by redraw-on-change alone (no forced draw, no input)."""
+    app = built.app
+    assert app.top.name == screen
+    assert _pill_shown(built, force=False), screen
+    pill = app.sync_indicator.rect(app.ui)
+    assert pill is not None and pill.top >= 0 and pill.bottom <= TOP_BAR, screen
+    covered = [w.id for w in app.top.widgets if w.visible and pill.colliderect(w.rect)]
+    assert covered == [], f"the pill covers {covered} on {screen}"
+    # An unchanged pill costs no frame (a scene without draw_state is redrawn every frame anyway).
+    still = hasattr(app.top, "draw_state")
+    assert app.draw() is not still, screen
+    stub.current = StubStatus("online")
+    _run(robot, "wait: 0.1")
+    assert not _pill_shown(built, force=False), screen
+    stub.current = StubStatus("offline")
+    _run(robot, "wait: 0.1")
+    assert _pill_shown(built, force=False), screen
+    assert app.draw() is not still, screen
+
+
+def test_pill_on_every_screen_while_offline_gone_when_online(
+        settings: Settings, database: Database, games_bundle: ContentBundle, now: datetime, built_kiosks) -> None:
+    enrol_offline(database, now, "http://sync.example.invalid")
+    stub = StubAgent("offline")
+    built, robot = _build(settings, games_bundle, now, built_kiosks, sync_agent_factory=lambda db, s: stub)
+    _run(robot, "wait: 0.1")
+    _check_pill(built, robot, stub, "attract")
+    _run(robot, "tap: guest\nexpect: topics")
+    _check_pill(built, robot, stub, "topics")
+    _run(robot, "tap: fire\nexpect: games")
+    _check_pill(built, robot, stub, "games")
+    # Every game screen, the ones with cached pictures (hazard hunt's base, the drag games'
+    # still layer) too: the pill is part of what they cache.
+    for game in ("quiz", "hazard_hunt", "sort", "sequence"):
+        _run(robot, f"tap: {game}\nexpect: {game}\nwait: 0.5")
+        _check_pill(built, robot, stub, game)
+        _run(robot, "tap: quit\nexpect: attract\ntap: guest\ntap: fire\nexpect: games")
+    _run(robot, "tap: back\ntap: back\nexpect: attract\ntap: kids\ntap: traffic\ntap: crossing\nexpect: crossing\nwait: 0.5")
+    _check_pill(built, robot, stub, "crossing")
+    _run(robot, "tap: quit\nexpect: attract\ntap: guest\ntap: fire\ntap: quiz\nexpect: quiz\ntap: lang")
+    assert built.app.ui.lang == "en"
+    _check_pill(built, robot, stub, "quiz")
+    assert [e["shown"] for e in built.log.of("sync_status")][:3] == ["sync.offline", None, "sync.offline"]
+
+
+def test_parked_records_are_logged_once_per_change_never_shown(
+        settings: Settings, database: Database, test_bundle: ContentBundle, now: datetime, built_kiosks) -> None:
+    enrol_offline(database, now, "http://sync.example.invalid")
+    stub = StubAgent("online")
+    built, robot = _build(settings, test_bundle, now, built_kiosks, sync_agent_factory=lambda db, s: stub)
+    _run(robot, "wait: 0.5")
+    assert built.log.of("sync_parked") == []  # nothing parked: nothing logged
+    refused = "session 0189…: 422 invalid_record — answers[0].chosen: too many choices"
+    for status in (StubStatus("syncing"), StubStatus("online", parked=3, refusal=refused),
+                   StubStatus("syncing", parked=3, refusal=refused),  # same count: no new entry
+                   StubStatus("offline", parked=3, refusal=refused),
+                   StubStatus("online", parked=5, refusal="2 refused units kept on this kiosk; latest: …"),
+                   StubStatus("online")):  # retried and accepted
+        stub.current = status
+        _run(robot, "wait: 0.5\ntap: guest\ntap: back")  # many frames, a scene change or two
+        assert built.app.sync_indicator.shown == ("sync.offline" if status.state == "offline" else None)
+    logged = [(e["count"], e["reason"]) for e in built.log.of("sync_parked")]
+    assert logged == [(3, refused), (5, "2 refused units kept on this kiosk; latest: …"), (0, None)]
+
+
 def test_without_a_server_no_agent_no_thread_no_indicator(
         settings: Settings, database: Database, test_bundle: ContentBundle, now: datetime, built_kiosks) -> None:
     built, robot = _build(settings, test_bundle, now, built_kiosks)
     assert built.sync_agent is None and built.app.sync_indicator is None
     assert _sync_threads() == [] and built.log.of("sync") == []
-    _run(robot, "tap: guest\ntap: fire\n" + "tap: option_1\ntap: next\n" * 5 + "expect: results")
+    _run(robot, "tap: guest\ntap: fire\nexpect: quiz")
+    assert built.app.top_bar_state() is None and not _pill_shown(built)  # a single machine: no pill
+    _run(robot, "tap: option_1\ntap: next\n" * 5 + "expect: results")
     with database.sessions() as session:
         assert session.scalars(select(PlaySession)).one().kiosk_id is None
         assert session.scalar(select(func.count()).select_from(SyncOutbox)) == 0  # no triggers installed
