@@ -60,7 +60,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # sequence
     "seq.instruction": {
         "zh-CN": "按住卡片拖上拖下，排好后点“检查顺序”",
-        "en": "Drag the cards up and down, then tap “Check”",
+        "en": 'Drag the cards up and down, then tap "Check"',
     },
     "seq.check": {"zh-CN": "检查顺序", "en": "Check"},
     "seq.all_right": {"zh-CN": "顺序全对！", "en": "Perfect order!"},
@@ -72,6 +72,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "seq.right_order": {"zh-CN": "正确顺序", "en": "The right order"},
     "seq.move_me": {"zh-CN": "放错了", "en": "Misplaced"},
     "seq.in_place": {"zh-CN": "位置对", "en": "In place"},
+    # the explanation, when the verdict card has no room for it: shown over the list on request
+    "seq.why": {"zh-CN": "为什么？", "en": "Why?"},
+    "seq.my_order": {"zh-CN": "看我的顺序", "en": "My order"},
+    "seq.why_title": {"zh-CN": "为什么是这个顺序", "en": "Why this order"},
     # crossing
     "cross.walk": {"zh-CN": "走！", "en": "Walk!"},
     "cross.wait": {"zh-CN": "等一等", "en": "Wait"},

@@ -7,7 +7,8 @@ is shown. A database problem never stops a game: it is logged and play goes on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
@@ -17,6 +18,7 @@ from games.art import ArtCache, panel
 from games.base import GameRules, StepRecord
 from kiosk import theme
 from kiosk.backend import BackendError, PlayRef
+from kiosk.fitting import fit_text_sizes
 from kiosk.pictograms import pictogram
 from kiosk.scene import MARGIN, Scene
 from kiosk.widgets import Button
@@ -26,6 +28,13 @@ Rect = pygame.Rect
 COLOUR_KEY = (255, 0, 254)
 #: The quit button, top right under the chrome (same place as the quiz's).
 QUIT_RECT = Rect(1920 - MARGIN - 300, 140, 300, 100)
+#: The round's title and progress line: under the top bar, left of "stop", above the content.
+HEADER = Rect(MARGIN, 134, QUIT_RECT.x - MARGIN - 40, 132)
+#: A feedback card's inside margins.
+_FEEDBACK_PAD_X = 30
+_FEEDBACK_PAD_Y = 24
+#: Between the verdict and a note beside it.
+_NOTE_GAP = 36
 
 
 class GameScene(Scene):
@@ -114,40 +123,128 @@ class GameScene(Scene):
                         text_size=self.ui.types.body))
 
     # -- drawing ---------------------------------------------------------------------------
-    def draw_header(self, surface: pygame.Surface, title: str, status: str) -> None:
-        """The round's title and its progress line under the top bar."""
+    def draw_header(self, surface: pygame.Surface, title: str, status: str | None = None) -> None:
+        """The round's title and (if given) its progress line under the top bar, above the
+        content at y 270: both whole, stepping down together until they fit."""
         ui = self.ui
-        width = QUIT_RECT.x - MARGIN - 40
-        heading = ui.text.fit(title, ui.types.heading, theme.INK, width, ui.types.heading + 20, ui.types.body, bold=True)
-        surface.blit(heading, (MARGIN, 138))
-        line = ui.text.render(status, ui.types.body, theme.INK_SOFT, bold=True)
-        surface.blit(line, (MARGIN, 138 + heading.get_height() + 6))
+        box = HEADER
 
-    def draw_feedback(self, surface: pygame.Surface, rect: Rect, good: bool, verdict: str, lines: list[str],
-                      body: str | None, *, icon_side: int = 110, reserve_right: int = 0) -> None:
-        """A feedback card: ✓ or ✗ icon, a verdict, short lines, then the explanation.
+        def fits(sizes: tuple[int, ...]) -> bool:
+            return self._header_height(title, status, *sizes) <= box.height
 
-        ``reserve_right`` keeps the verdict row clear of a button placed at the card's top right.
+        (title_size, status_size), _ = fit_text_sizes(
+            ui.large, (theme.NORMAL_TYPE.heading, theme.NORMAL_TYPE.body),
+            (theme.LARGE_TYPE.heading, theme.LARGE_TYPE.body), fits)
+        status_h = ui.text.height_of(status, status_size, box.width, True) + 6 if status else 0
+        heading = ui.text.fit(title, title_size, theme.INK, box.width, box.height - status_h, title_size, bold=True)
+        surface.blit(heading, box.topleft)
+        if status:
+            line = ui.text.fit(status, status_size, theme.INK_SOFT, box.width, status_h - 6, status_size, bold=True)
+            surface.blit(line, (box.x, box.y + heading.get_height() + 6))
+
+    def _header_height(self, title: str, status: str | None, title_size: int, status_size: int) -> int:
+        text = self.ui.text
+        height = text.height_of(title, title_size, HEADER.width, True)
+        if status:
+            height += 6 + text.height_of(status, status_size, HEADER.width, True)
+        return height
+
+    def fit_feedback(self, width: int, verdict: str, lines: Sequence[str], body: str | None, *,
+                     icon_side: int = 110, reserve_right: int = 0, max_height: int,
+                     verdict_role: str = "title", note: str | None = None) -> FeedbackFit:
+        """The largest sizes at which a feedback card ``width`` wide shows all its words within
+        ``max_height`` (see :meth:`draw_feedback`), and the height it then needs.
+
+        Callers make the card as tall as ``height`` (or taller); nothing is cut unless even the
+        36 px floor does not fit (``fits`` False). A long verdict (one naming what was found)
+        starts at ``verdict_role`` ``heading`` instead of ``title``. ``note``, a short line, goes
+        beside the verdict when it fits there on one line (saving a line of height), else
+        under it like ``lines``.
         """
         ui = self.ui
+        inner_w = width - 2 * _FEEDBACK_PAD_X
+        verdict_w = inner_w - icon_side - 28 - reserve_right
+
+        def layout(sizes: tuple[int, ...]) -> tuple[int, bool]:
+            verdict_size, line_size, body_size = sizes
+            inline = note is not None and self._note_fits(verdict, verdict_size, note, line_size, verdict_w)
+            total = 2 * _FEEDBACK_PAD_Y + max(icon_side, ui.text.height_of(verdict, verdict_size, verdict_w, True))
+            below = ([note] if note is not None and not inline else []) + list(lines)
+            if below or body:
+                total += 14
+            for text in below:
+                total += ui.text.height_of(text, line_size, inner_w, True) + 10
+            if body:
+                total += ui.text.height_of(body, body_size, inner_w)
+            return total, inline
+
+        # A card shorter than its icon (the crossing's verdicts) is the icon's business, not the words'.
+        limit = max(max_height, 2 * _FEEDBACK_PAD_Y + icon_side)
+        normal, large = theme.NORMAL_TYPE, theme.LARGE_TYPE
+        sizes, ok = fit_text_sizes(ui.large, (getattr(normal, verdict_role), normal.body, normal.body),
+                                   (getattr(large, verdict_role), large.body, large.body),
+                                   lambda s: layout(s)[0] <= limit)
+        height, inline = layout(sizes)
+        return FeedbackFit(*sizes, height=height, fits=ok, note_inline=inline)
+
+    def _note_fits(self, verdict: str, verdict_size: int, note: str, note_size: int, width: int) -> bool:
+        text = self.ui.text
+        verdict_w = text.font(verdict_size, True).size(verdict)[0]
+        return verdict_w <= width and verdict_w + _NOTE_GAP + text.font(note_size, True).size(note)[0] <= width
+
+    def draw_feedback(self, surface: pygame.Surface, rect: Rect, good: bool, verdict: str, lines: Sequence[str],
+                      body: str | None, *, icon_side: int = 110, reserve_right: int = 0,
+                      fit: FeedbackFit | None = None, note: str | None = None) -> None:
+        """A feedback card: ✓ or ✗ icon, a verdict (and ``note``), short lines, then the explanation.
+
+        ``reserve_right`` keeps the verdict row clear of a button placed at the card's top right.
+        The sizes come from :meth:`fit_feedback` (``fit``, else measured for ``rect`` here).
+        """
+        ui = self.ui
+        if fit is None:
+            fit = self.fit_feedback(rect.width, verdict, lines, body, icon_side=icon_side,
+                                    reserve_right=reserve_right, max_height=rect.height, note=note)
         panel(surface, rect, fill=theme.OK_TINT if good else theme.BAD_TINT,
               border=theme.OK_GREEN if good else theme.BAD_RED)
-        inner = rect.inflate(-60, -48)
+        inner = rect.inflate(-2 * _FEEDBACK_PAD_X, -2 * _FEEDBACK_PAD_Y)
         surface.blit(pictogram("check" if good else "cross", icon_side), inner.topleft)
         x = inner.x + icon_side + 28
-        verdict_img = ui.text.fit(verdict, ui.types.title, theme.OK_GREEN if good else theme.BAD_RED,
-                                  inner.right - x - reserve_right, icon_side, ui.types.body, bold=True)
-        surface.blit(verdict_img, (x, inner.y + (icon_side - verdict_img.get_height()) // 2))
-        y = inner.y + icon_side + 14
-        for text in lines:
-            block = ui.text.fit(text, ui.types.body, theme.INK, inner.width, ui.lines(ui.types.body, 2, True),
-                                theme.NORMAL_TYPE.small, bold=True)
+        verdict_w = inner.right - x - reserve_right
+        verdict_h = ui.text.height_of(verdict, fit.verdict_size, verdict_w, True)
+        row = max(icon_side, verdict_h)
+        verdict_img = ui.text.fit(verdict, fit.verdict_size, theme.OK_GREEN if good else theme.BAD_RED,
+                                  verdict_w, row, fit.verdict_size, bold=True)
+        surface.blit(verdict_img, (x, inner.y + (icon_side - verdict_img.get_height()) // 2 if verdict_h <= icon_side
+                                   else inner.y))
+        stacked = list(lines)
+        if note is not None and fit.note_inline:
+            note_img = ui.text.render(note, fit.line_size, theme.INK, bold=True)
+            surface.blit(note_img, (x + verdict_img.get_width() + _NOTE_GAP,
+                                    inner.y + (icon_side - note_img.get_height()) // 2))
+        elif note is not None:
+            stacked.insert(0, note)
+        y = inner.y + row + 14
+        for text in stacked:
+            block = ui.text.fit(text, fit.line_size, theme.INK, inner.width, max(1, inner.bottom - y), fit.line_size,
+                                bold=True)
             surface.blit(block, (inner.x, y))
             y += block.get_height() + 10
         if body:
-            block = ui.text.fit(body, ui.types.body, theme.INK, inner.width, max(10, inner.bottom - y),
-                                theme.NORMAL_TYPE.small)
+            block = ui.text.fit(body, fit.body_size, theme.INK, inner.width, max(1, inner.bottom - y), fit.body_size)
             surface.blit(block, (inner.x, y))
+
+
+@dataclass(frozen=True)
+class FeedbackFit:
+    """Text sizes of a feedback card (verdict, short lines, explanation) and the height they need."""
+
+    verdict_size: int
+    line_size: int
+    body_size: int
+    height: int
+    fits: bool
+    #: Whether the note sits beside the verdict (else it is the first line under it).
+    note_inline: bool = False
 
 
 def text_of(ui, text) -> str:

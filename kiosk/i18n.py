@@ -116,7 +116,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "quiz.progress": {"zh-CN": "第 {n} 题 / 共 {total} 题", "en": "Question {n} of {total}"},
     "quiz.true": {"zh-CN": "对", "en": "True"},
     "quiz.false": {"zh-CN": "错", "en": "False"},
-    "quiz.choose_all": {"zh-CN": "可以选多个，选好后点“确定”", "en": "Choose all that apply, then tap “Confirm”"},
+    "quiz.choose_all": {"zh-CN": "可以选多个，选好后点“确定”", "en": 'Choose all that apply, then tap "Confirm"'},
     "quiz.confirm": {"zh-CN": "确定", "en": "Confirm"},
     "quiz.correct": {"zh-CN": "答对了！", "en": "Correct!"},
     "quiz.wrong": {"zh-CN": "再想想", "en": "Not quite"},

@@ -5,6 +5,11 @@ is asked for and then served from a cache bounded by the pixels it holds (not by
 explanation block at 1800 px wide weighs as much as hundreds of button labels). Wrapping understands both Chinese (a line
 may break between any two characters, but never before closing punctuation) and English
 (break between words).
+
+Layouts measure before they draw: :meth:`TextRenderer.height_of` and :meth:`TextRenderer.fit_size`
+wrap with the real font without rendering anything, so a screen can find the size and the room
+its words need (and a test can check every question in the bank) at the cost of a few
+``Font.size`` calls.
 """
 
 from __future__ import annotations
@@ -58,6 +63,8 @@ class TextRenderer:
         self.cached_bytes = 0
         #: How many surfaces were actually rendered (the cache's misses), for tests and benches.
         self.renders = 0
+        #: How many times :meth:`fit` had to cut text with an ellipsis (a layout bug: tests keep it 0).
+        self.truncated = 0
 
     def font(self, size: int, bold: bool = False) -> pygame.font.Font:
         """The bundled font at ``size`` pixels."""
@@ -71,6 +78,24 @@ class TextRenderer:
     def line_height(self, size: int, bold: bool = False) -> int:
         """Distance between baselines of wrapped lines."""
         return int(self.font(size, bold).get_linesize() * 1.12)
+
+    def height_of(self, text: str, size: int, width: int, bold: bool = False) -> int:
+        """Height in pixels of ``text`` wrapped at ``width`` (what :meth:`block` draws), measured
+        without rendering."""
+        lines = len(self.wrap(text, size, width, bold))
+        return (lines - 1) * self.line_height(size, bold) + self.font(size, bold).get_height()
+
+    def fit_size(self, text: str, size: int, width: int, height: int, min_size: int, bold: bool = False,
+                 step: int = 2) -> int | None:
+        """The largest size from ``size`` down to ``min_size`` (``step`` px at a time) at which
+        ``text`` wrapped at ``width`` is at most ``height`` tall; None when even ``min_size`` is not."""
+        current = size
+        while True:
+            if self.height_of(text, current, width, bold) <= height:
+                return current
+            if current <= min_size:
+                return None
+            current = max(min_size, current - step)
 
     def render(self, text: str, size: int, colour: Colour, bold: bool = False) -> pygame.Surface:
         """One line of text as a (cached) surface."""
@@ -150,16 +175,18 @@ class TextRenderer:
     ) -> pygame.Surface:
         """The largest block of ``text`` from ``size`` down to ``min_size`` fitting ``height``.
 
+        Sizes are measured first (:meth:`fit_size`), so only the one drawn is rendered and cached.
         If even ``min_size`` does not fit, the text is cut with an ellipsis at the last line
-        that fits, so nothing is ever drawn outside its box.
+        that fits, so nothing is ever drawn outside its box, and :attr:`truncated` counts it:
+        screens showing real content lay themselves out so that this never happens.
         """
-        current = size
-        while current > min_size:
-            surface = self.block(text, current, colour, width, bold, align)
-            if surface.get_height() <= height:
-                return surface
-            current = max(min_size, current - 4)
+        min_size = min(size, min_size)
+        fitted = self.fit_size(text, size, width, height, min_size, bold)
+        if fitted is not None:
+            return self.block(text, fitted, colour, width, bold, align)
         lines_fit = max(1, 1 + (height - self.font(min_size, bold).get_height()) // self.line_height(min_size, bold))
+        if len(self.wrap(text, min_size, width, bold)) > lines_fit:
+            self.truncated += 1
         return self.block(text, min_size, colour, width, bold, align, max_lines=lines_fit)
 
     def _cached(self, key: tuple) -> pygame.Surface | None:
@@ -193,12 +220,19 @@ def _converted(surface: pygame.Surface) -> pygame.Surface:
 def _wrap_paragraph(paragraph: str, font: pygame.font.Font, width: int) -> list[str]:
     if not paragraph:
         return [""]
+    # Measuring the growing line at every piece costs O(n²) for Chinese (every character is a
+    # piece); a line is instead measured as the sum of its pieces while that sum is clearly
+    # inside the box, and exactly (as before) only near the edge, so lines are the same.
+    slack = max(4, width // 50)
     lines: list[str] = []
     line = ""
+    line_width = 0  # the sum of the pieces' widths (an estimate of font.size(line))
     for token in tokenize(paragraph):
         candidate = line + token
-        if font.size(candidate.rstrip())[0] <= width:
+        token_width = font.size(token)[0]
+        if line_width + token_width <= width - slack or font.size(candidate.rstrip())[0] <= width:
             line = candidate
+            line_width += token_width
             continue
         if line.strip():
             lines.append(line.rstrip())
@@ -212,6 +246,7 @@ def _wrap_paragraph(paragraph: str, font: pygame.font.Font, width: int) -> list[
                 cut -= 1
             lines.append(line[:cut])
             line = line[cut:]
+        line_width = font.size(line)[0]
     if line.strip() or not lines:
         lines.append(line.rstrip())
     return lines

@@ -85,6 +85,19 @@ def type_scale(large: bool) -> TypeScale:
     return LARGE_TYPE if large else NORMAL_TYPE
 
 
+#: The smallest text a screen may shrink anything to (DESIGN.md: body text ≥ 36 px).
+MIN_TEXT = NORMAL_TYPE.small
+
+
+def shrink_floor(role: str, large: bool) -> int:
+    """How far text of ``role`` (a :class:`TypeScale` field) may shrink to fit its box.
+
+    Normal text stops at the 36 px minimum; large text stops at the size the same words have
+    in normal mode, so switching to large text never makes anything smaller.
+    """
+    return getattr(NORMAL_TYPE, role) if large else MIN_TEXT
+
+
 def relative_luminance(colour: Colour) -> float:
     """WCAG relative luminance of an sRGB colour."""
 

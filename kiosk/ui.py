@@ -12,7 +12,7 @@ import pygame
 from kiosk import i18n
 from kiosk.sound import Sounds
 from kiosk.text import TextRenderer
-from kiosk.theme import TypeScale, type_scale
+from kiosk.theme import TypeScale, shrink_floor, type_scale
 
 # YAML folded text puts a space where a Chinese line was broken; Chinese has no spaces there.
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
@@ -38,6 +38,10 @@ class Ui:
     def types(self) -> TypeScale:
         """Font sizes for the current text size."""
         return type_scale(self.large)
+
+    def floor(self, role: str) -> int:
+        """The smallest size text of ``role`` (``body``, ``button``...) may shrink to right now."""
+        return shrink_floor(role, self.large)
 
     def tr(self, key: str, **values: object) -> str:
         """A UI string in the current language."""

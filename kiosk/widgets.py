@@ -19,6 +19,8 @@ from kiosk.pictograms import pictogram
 from kiosk.ui import Ui
 
 Rect = pygame.Rect
+#: Side of the ✓ / ✗ mark a selected or marked button shows at its top right.
+MARK_SIDE = 72
 
 
 class Widget:
@@ -52,7 +54,8 @@ class Button(Widget):
 
     ``style``: ``primary`` (filled), ``secondary`` (outlined), ``option`` (an answer),
     ``chrome`` (the language/text-size toggles). ``mark`` is ``right`` or ``wrong`` after an
-    answer: it changes the colours AND adds an icon and a word, never colour alone.
+    answer: it changes the colours AND adds an icon and a word, never colour alone. The label
+    wraps, and shrinks (with its sub-label) only as far as ``min_text_size``.
     """
 
     focusable = True
@@ -70,6 +73,9 @@ class Button(Widget):
         icon_size: int | None = None,
         image: pygame.Surface | None = None,
         text_size: int | None = None,
+        min_text_size: int | None = None,
+        reserve_mark: bool = False,
+        padding_y: int | None = None,
         align: str = "center",
         enabled: bool = True,
     ) -> None:
@@ -84,6 +90,15 @@ class Button(Widget):
         self.icon_size = icon_size
         self.image = image
         self.text_size = text_size
+        #: How far the label may shrink to fit (default: 36 px); a layout that measured
+        #: the label (:meth:`text_area`) passes the size it chose, so what it measured is drawn.
+        self.min_text_size = min_text_size
+        #: Keep the ✓ mark's room free even while unselected, so the label never re-wraps on a tap.
+        self.reserve_mark = reserve_mark
+        #: Room between the edge and the contents (24 px, chrome 16 px); a layout short of
+        #: height may ask for less above and below.
+        self.padding = 16 if style == "chrome" else 24
+        self.padding_y = padding_y if padding_y is not None else self.padding
         self.align = align
         self.enabled = enabled
         self.selected = False
@@ -155,20 +170,39 @@ class Button(Widget):
             pygame.draw.rect(surface, theme.INK, body.inflate(18, 18), 6, border_radius=radius + 8)
         self._draw_content(surface, ui, body, ink)
 
+    @staticmethod
+    def text_area(rect: Rect, *, padding_y: int = 24, picture_width: int = 0, reserve_mark: bool = False) -> Rect:
+        """Where a button's label wraps (no sub-label, picture beside the text): inside
+        the padding (24 px left and right, ``padding_y`` above and below), right of a picture
+        ``picture_width`` wide, left of the ✓ mark's room.
+
+        Layouts that size buttons to their words (the quiz's answers) measure in this box, and
+        :meth:`draw` puts the label in the same box (or a wider one: a picture may be narrower).
+        """
+        inner = rect.inflate(-2 * 24, -2 * padding_y)
+        if reserve_mark:
+            inner.width -= min(MARK_SIDE, inner.height)
+        if picture_width:
+            shift = picture_width + 24
+            inner = Rect(inner.x + shift, inner.y, inner.width - shift, inner.height)
+        return inner
+
     def _draw_content(self, surface: pygame.Surface, ui: Ui, body: Rect, ink: tuple[int, int, int]) -> None:
-        pad = 16 if self.style == "chrome" else 24
-        inner = body.inflate(-2 * pad, -2 * pad)
+        inner = body.inflate(-2 * self.padding, -2 * self.padding_y)
         size = self.text_size or ui.types.button
         mark_icon = {"right": "check", "wrong": "cross"}.get(self.mark or "")
         if self.selected and not self.mark:
             mark_icon = "check"
-        if mark_icon:
-            icon_side = min(72, inner.height)
-            surface.blit(pictogram(mark_icon, icon_side), (inner.right - icon_side, inner.y))
-            if self.mark_label:
+        if mark_icon or self.reserve_mark:
+            icon_side = min(MARK_SIDE, inner.height)
+            if mark_icon:
+                surface.blit(pictogram(mark_icon, icon_side), (inner.right - icon_side, inner.y))
+            tag_width = 0
+            if mark_icon and self.mark_label:
                 tag = ui.text.render(self.mark_label, ui.types.small, ink, bold=True)
                 surface.blit(tag, (inner.right - icon_side - tag.get_width() - 12, inner.y + (icon_side - tag.get_height()) // 2))
-            inner.width -= icon_side + (0 if not self.mark_label else 12 + ui.text.render(self.mark_label, ui.types.small, ink, True).get_width())
+                tag_width = 12 + tag.get_width()
+            inner.width -= icon_side + tag_width
         picture = self.image
         if picture is None and self.icon:
             picture = pictogram(self.icon, self.icon_size or min(inner.height, 140))
@@ -185,21 +219,48 @@ class Button(Widget):
             text_box = inner
         if text_box.width <= 0 or text_box.height <= 0:
             return
-        sub_h = 0
-        sub = None
-        if self.sublabel:
-            sub = ui.text.fit(self.sublabel, ui.types.small, ink, text_box.width, text_box.height // 2, ui.types.small, align=_text_align(self.align))
-            sub_h = sub.get_height() + 8
-        label = ui.text.fit(
-            self.label, size, ink, text_box.width, max(1, text_box.height - sub_h), min(size, ui.types.small, 36 if self.style == "chrome" else size), bold=True,
-            align=_text_align(self.align),
-        )
+        # The words may use the padding too (all but 6 px of it): a one-line label on a short
+        # button ("Stop", 100 px tall) stays at its size instead of shrinking to fit the inner box.
+        spare = max(0, self.padding_y - 6)
+        room = text_box.inflate(0, 2 * spare) if self.align != "icon_top" else Rect(
+            text_box.x, text_box.y, text_box.width, text_box.height + spare)
+        label, sub = self._fit_words(ui, ink, room, size)
+        sub_h = sub.get_height() + 8 if sub is not None else 0
         total = label.get_height() + sub_h
-        y = text_box.y + max(0, (text_box.height - total) // 2) if self.align != "icon_top" else text_box.y
+        # Centred on the button even when a line is taller than the padded box (a short button).
+        y = text_box.y + (text_box.height - total) // 2 if self.align != "icon_top" else text_box.y
         x = _aligned_x(text_box, label.get_width(), self.align)
         surface.blit(label, (x, y))
         if sub is not None:
             surface.blit(sub, (_aligned_x(text_box, sub.get_width(), self.align), y + label.get_height() + 8))
+
+    def _fit_words(self, ui: Ui, ink: tuple[int, int, int], box: Rect,
+                   size: int) -> tuple[pygame.Surface, pygame.Surface | None]:
+        """Label and sub-label at the largest sizes (stepping down together) that fit ``box``."""
+        align = _text_align(self.align)
+        # Down to the 36 px minimum in both text sizes: the box is the same, so large text still
+        # never ends up smaller than the same label in normal text.
+        label_min = self.min_text_size or min(size, theme.MIN_TEXT)
+        if not self.sublabel:
+            return ui.text.fit(self.label, size, ink, box.width, max(1, box.height), label_min, bold=True, align=align), None
+        sub_size = ui.types.small
+        sub_min = min(sub_size, ui.floor("small"))
+        label_size = size
+        while True:
+            needed = (ui.text.height_of(self.label, label_size, box.width, True) + 8
+                      + ui.text.height_of(self.sublabel, sub_size, box.width))
+            if needed <= box.height:
+                return (ui.text.block(self.label, label_size, ink, box.width, True, align),
+                        ui.text.block(self.sublabel, sub_size, ink, box.width, False, align))
+            if label_size <= label_min and sub_size <= sub_min:
+                break
+            label_size = max(label_min, label_size - 2)
+            sub_size = max(sub_min, sub_size - 2)
+        # Even the smallest sizes are too big: half the room each, cut (and counted) by fit().
+        sub = ui.text.fit(self.sublabel, sub_min, ink, box.width, box.height // 2, sub_min, align=align)
+        label = ui.text.fit(self.label, label_min, ink, box.width, max(1, box.height - sub.get_height() - 8), label_min,
+                            bold=True, align=align)
+        return label, sub
 
 
 def _text_align(align: str) -> str:
@@ -246,7 +307,7 @@ class Label(Widget):
         """The rendered text (cached by the renderer)."""
         return ui.text.fit(
             self.text, self.size, self.colour, self.rect.width, self.rect.height,
-            self.min_size or min(self.size, ui.types.small), self.bold, self.align,
+            self.min_size or min(self.size, theme.MIN_TEXT), self.bold, self.align,
         )
 
     def draw(self, surface: pygame.Surface, ui: Ui) -> None:

@@ -14,7 +14,7 @@ import pygame
 
 from games.art import panel, placeholder
 from games.hazard_hunt.rules import HazardHuntRules, Hint, TapResult
-from games.view_common import GameScene, dashed_rect, text_of
+from games.view_common import FeedbackFit, GameScene, dashed_rect, text_of
 from kiosk import theme
 from kiosk.pictograms import pictogram
 from kiosk.widgets import Button
@@ -26,6 +26,28 @@ SCALE = 0.8
 SCENE = Rect(24, 206, round(DESIGN_WIDTH * SCALE), round(DESIGN_HEIGHT * SCALE))
 _SIDE = Rect(SCENE.right + 30, 260, 1920 - SCENE.right - 30 - 30, 800)
 _TOAST_SECONDS = 1.4
+#: A missed hazard's name on the picture: at least this wide, so it wraps into a few lines.
+_LABEL_WIDTH = 240
+#: The found card over the picture: at least this tall, as tall as its words need.
+_FEEDBACK_HEIGHT = 330
+
+
+def _label_box(area: Rect, size: tuple[int, int], taken: list[Rect]) -> Rect:
+    """Where a missed hazard's name goes: inside the bottom of its dashed box, else its top,
+    else just below or above it (inside the picture), never over a name already placed."""
+    width, height = size[0] + 20, size[1] + 12
+    candidates = [
+        Rect(area.x, area.bottom - height - 4, width, height),
+        Rect(area.x, area.y + 4, width, height),
+        Rect(area.x, area.bottom + 8, width, height),
+        Rect(area.x, area.y - height - 8, width, height),
+        Rect(area.right - width, area.bottom - height - 4, width, height),
+    ]
+    for box in candidates:
+        box.clamp_ip(SCENE)
+        if not any(box.colliderect(other) for other in taken):
+            return box
+    return candidates[0]
 
 
 def to_scene(pos: tuple[float, float]) -> tuple[float, float]:
@@ -106,9 +128,21 @@ class HazardHuntScene(GameScene):
         self.add(Button("give_up", Rect(_SIDE.x, 930, _SIDE.width, 120), self.tr("hunt.give_up"), self._give_up,
                         style="secondary", text_size=ui.types.body))
 
+    def _feedback_words(self) -> tuple[str, str]:
+        hazard = self.feedback.hazard
+        return self.tr("hunt.found_title", name=text_of(self.ui, hazard.name)), text_of(self.ui, hazard.explanation)
+
+    def _feedback_fit(self) -> FeedbackFit:
+        verdict, body = self._feedback_words()
+        return self.fit_feedback(SCENE.width - 60, verdict, [], body, reserve_right=320,
+                                 max_height=SCENE.height - 48, verdict_role="heading")
+
     def _feedback_rect(self) -> Rect:
+        """Over the half of the picture away from the hazard just found, as tall as its words."""
         hazard = self.feedback.hazard if self.feedback else None
-        height = 330
+        height = _FEEDBACK_HEIGHT
+        if hazard is not None:
+            height = max(height, self._feedback_fit().height)
         low = hazard is not None and area_rect(hazard.area).centery > SCENE.centery
         y = SCENE.y + 24 if low else SCENE.bottom - height - 24
         return Rect(SCENE.x + 30, y, SCENE.width - 60, height)
@@ -208,9 +242,10 @@ class HazardHuntScene(GameScene):
             base = self._base or pygame.Surface(theme.DESIGN_SIZE).convert()
             super().draw_background(base)
             ui = self.ui
+            # Between the top bar and the picture (72 px): as big as that allows, never cut.
             title = ui.text.fit(text_of(ui, self.rules.scene.title), ui.types.heading, theme.INK, SCENE.width - 40,
-                                ui.types.heading + 16, ui.types.body, bold=True)
-            base.blit(title, (SCENE.x + 20, 140))
+                                SCENE.y - 134 - 4, theme.MIN_TEXT, bold=True)
+            base.blit(title, (SCENE.x + 20, 134))
             pygame.draw.rect(base, theme.SHADOW, SCENE.inflate(12, 12), border_radius=10)
             if self.picture is not None:
                 base.blit(self.picture, SCENE.topleft)
@@ -219,20 +254,19 @@ class HazardHuntScene(GameScene):
 
     def draw_content(self, surface: pygame.Surface) -> None:
         """Marks, side panel, cards (title and picture are in the background)."""
-        ui = self.ui
         self._draw_marks(surface)
         self._draw_side(surface)
         if self.toast is not None:
             self._draw_toast(surface)
         if self.feedback is not None and self.feedback.hazard is not None:
-            hazard = self.feedback.hazard
-            self.draw_feedback(surface, self._feedback_rect(), True,
-                               self.tr("hunt.found_title", name=text_of(ui, hazard.name)), [],
-                               text_of(ui, hazard.explanation), reserve_right=320)
+            verdict, body = self._feedback_words()
+            self.draw_feedback(surface, self._feedback_rect(), True, verdict, [], body, reserve_right=320,
+                               fit=self._feedback_fit())
 
     def _draw_marks(self, surface: pygame.Surface) -> None:
         ui = self.ui
         found_ids = list(self.rules.found)
+        placed: list[Rect] = []
         for hazard in self.rules.scene.hazards:
             rect = area_rect(hazard.area)
             if hazard.id in self.rules.found:
@@ -246,10 +280,12 @@ class HazardHuntScene(GameScene):
                 surface.blit(number, number.get_rect(center=badge.center))
             elif self.rules.finished:
                 dashed_rect(surface, theme.BAD_RED, rect)
-                label = ui.text.fit(text_of(ui, hazard.name), ui.types.small, theme.BAD_RED, max(160, rect.width), 90,
-                                    24, bold=True)
-                box = Rect(rect.x, rect.bottom - label.get_height() - 16, label.get_width() + 20, label.get_height() + 12)
-                box.clamp_ip(SCENE)
+                # The whole name, wrapped; placed where no other missed hazard's name is.
+                label = ui.text.fit(text_of(ui, hazard.name), ui.types.small, theme.BAD_RED,
+                                    max(_LABEL_WIDTH, rect.width - 20), ui.lines(ui.types.small, 5, True),
+                                    theme.MIN_TEXT, bold=True)
+                box = _label_box(rect, label.get_size(), placed)
+                placed.append(box)
                 pygame.draw.rect(surface, theme.CARD, box, border_radius=10)
                 surface.blit(label, (box.x + 10, box.y + 6))
         if self.hint is not None and not self.rules.finished:
@@ -260,21 +296,12 @@ class HazardHuntScene(GameScene):
             pygame.draw.rect(surface, theme.INK, rect.inflate(grow + 16, grow + 16), 4, border_radius=28)
 
     def _draw_side(self, surface: pygame.Surface) -> None:
+        """Count, score and the words under them (instruction, hint or summary), all whole in the
+        narrow column: the box is as tall as its lines, the words take the rest above the buttons."""
         ui = self.ui
         rules = self.rules
-        box = Rect(_SIDE.x, _SIDE.y, _SIDE.width, 330)
-        panel(surface, box)
-        inner = box.inflate(-40, -40)
+        inner_w = _SIDE.width - 40
         missed = rules.finished and rules.finish_reason != "all_found"
-        surface.blit(pictogram("cross" if missed else "check", 90), (inner.x, inner.y))
-        count = ui.text.render(f"{len(rules.found)}/{len(rules.scene.hazards)}", ui.types.title, theme.INK, bold=True)
-        surface.blit(count, (inner.x + 104, inner.y + 45 - count.get_height() // 2))
-        found = ui.text.fit(self.tr("hunt.found", found=len(rules.found), total=len(rules.scene.hazards)),
-                            ui.types.small, theme.INK_SOFT, inner.width, 90, ui.types.small, bold=True)
-        surface.blit(found, (inner.x, inner.y + 110))
-        score = ui.text.fit(self.tr("game.score", score=rules.score), ui.types.heading, theme.TEAL, inner.width,
-                            ui.types.heading + 20, ui.types.body, bold=True)
-        surface.blit(score, (inner.x, inner.y + 130 + found.get_height()))
         words = self.tr("hunt.instruction")
         colour = theme.INK
         if rules.finished:
@@ -285,8 +312,32 @@ class HazardHuntScene(GameScene):
             colour = theme.OK_GREEN if all_found else theme.BAD_RED
         elif self.hint is not None:
             words = text_of(ui, self.hint.text) if self.hint.text else self.tr("hunt.hint_default")
-        note = ui.text.fit(words, ui.types.small, colour, _SIDE.width, 780 - box.bottom - 24, theme.NORMAL_TYPE.small,
-                           bold=rules.finished)
+        buttons_top = 930 if (rules.finished or not self._hint_shown) else 790
+        found_text = self.tr("hunt.found", found=len(rules.found), total=len(rules.scene.hazards))
+        score_text = self.tr("game.score", score=rules.score)
+        found_h = ui.text.height_of(found_text, ui.types.small, inner_w, True)
+        score_h = ui.text.height_of(score_text, ui.types.heading, inner_w, True)
+        words_h = ui.text.height_of(words, ui.types.small, _SIDE.width, rules.finished)
+        # "Found 2 of 4" repeats the count in words; it gives way when the column is short.
+        box_h = 40 + 90 + 20 + score_h
+        with_found = box_h + found_h + 20 + 24 + words_h <= buttons_top - 20 - _SIDE.y
+        if with_found:
+            box_h += found_h + 20
+        box = Rect(_SIDE.x, _SIDE.y, _SIDE.width, box_h)
+        panel(surface, box)
+        inner = box.inflate(-40, -40)
+        surface.blit(pictogram("cross" if missed else "check", 90), (inner.x, inner.y))
+        count = ui.text.render(f"{len(rules.found)}/{len(rules.scene.hazards)}", ui.types.title, theme.INK, bold=True)
+        surface.blit(count, (inner.x + 104, inner.y + 45 - count.get_height() // 2))
+        y = inner.y + 110
+        if with_found:
+            found = ui.text.fit(found_text, ui.types.small, theme.INK_SOFT, inner_w, found_h, ui.types.small, bold=True)
+            surface.blit(found, (inner.x, y))
+            y += found_h + 20
+        score = ui.text.fit(score_text, ui.types.heading, theme.TEAL, inner_w, score_h, ui.types.heading, bold=True)
+        surface.blit(score, (inner.x, y))
+        note = ui.text.fit(words, ui.types.small, colour, _SIDE.width, buttons_top - 20 - (box.bottom + 24),
+                           theme.MIN_TEXT, bold=rules.finished)
         surface.blit(note, (_SIDE.x, box.bottom + 24))
 
     def _draw_toast(self, surface: pygame.Surface) -> None:

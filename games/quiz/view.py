@@ -4,12 +4,28 @@ Each answer is written through the backend the moment its feedback appears, so w
 player saw as done is on disk. Adults with a card may get a relaxed timer; elders, kids,
 guests and large-text users never do. Kids see pictures (the option's image, or a big shape)
 and hear the spoken prompt when the content ships one.
+
+Where everything goes is measured in :mod:`games.quiz.layout` once per question, answer,
+language or text-size change (in :meth:`QuizScene.build`), so that no question, answer or
+explanation is ever cut, and drawing a frame measures nothing.
 """
 
 from __future__ import annotations
 
 import pygame
 
+from games.quiz.layout import (
+    KIDS_PICTURE,
+    LISTEN_AT,
+    LISTEN_SIDE,
+    FeedbackLayout,
+    QuestionLayout,
+    QuestionSpec,
+    choice_label,
+    layout_feedback,
+    layout_question,
+    question_spec,
+)
 from games.quiz.rules import AnswerResult, Choice, QuizRules
 from kiosk import theme
 from kiosk.backend import BackendError, PlayRef
@@ -19,14 +35,6 @@ from kiosk.scene import MARGIN, Scene, card
 from kiosk.widgets import Button, Countdown, ProgressBar
 
 Rect = pygame.Rect
-LETTERS = "ABCDEF"
-_PROMPT = Rect(MARGIN, 270, 1920 - 2 * MARGIN, 250)
-_OPTIONS_TOP = 550
-_BOTTOM = 1050
-# After an answer the prompt shrinks so the explanation has room.
-_PROMPT_SMALL = Rect(MARGIN, 270, 1920 - 2 * MARGIN, 180)
-_FEEDBACK = Rect(MARGIN, 475, 1920 - 2 * MARGIN, 575)
-_NEXT = Rect(_FEEDBACK.right - 40 - 440, _FEEDBACK.y + 30, 440, 130)
 
 
 class QuizScene(Scene):
@@ -42,6 +50,11 @@ class QuizScene(Scene):
         self.timer: Countdown | None = None
         self._shown_at = app.clock.monotonic()
         self._announced = -1
+        #: Where things go on the current screen (made in build(); derived from the rules'
+        #: position, the language and the text size, which the redraw state already holds).
+        self._spec: QuestionSpec | None = None
+        self._question_layout: QuestionLayout | None = None
+        self._feedback_layout: FeedbackLayout | None = None
 
     @property
     def kids(self) -> bool:
@@ -62,49 +75,44 @@ class QuizScene(Scene):
             self.timer = Countdown("timer", Rect(1920 - MARGIN - 300 - 150, 138, 110, 110), rules.timer_seconds)
             self.timer.remaining = remaining
             self.add(self.timer)
-        if self._has_audio():
-            self.add(Button("listen", Rect(_PROMPT.x + 30, _PROMPT.y + 40, 170, 170), ui.tr("quiz.listen"), self._speak,
-                            icon="speaker", icon_size=90, align="icon_top", text_size=ui.types.small))
+        spec = self._spec = question_spec(ui, rules.current, kids=self.kids, audio=self._has_audio())
         if rules.answered:
+            self._question_layout = None
+            self._feedback_layout = layout_feedback(ui, spec)
             self._build_feedback()
         else:
+            self._feedback_layout = None
+            self._question_layout = layout_question(ui, spec)
+            if self._has_audio():
+                box = self._question_layout.prompt_box
+                self.add(Button("listen", Rect(box.x + LISTEN_AT[0], box.y + LISTEN_AT[1], LISTEN_SIDE, LISTEN_SIDE),
+                                ui.tr("quiz.listen"), self._speak, icon="speaker", icon_size=70, align="icon_top",
+                                text_size=ui.types.small, padding_y=16))
             self._build_choices()
 
     def _build_choices(self) -> None:
         ui = self.ui
         item = self.rules.current
-        count = len(item.choices)
-        multiple = item.multiple
-        area_bottom = _BOTTOM - (150 if multiple else 0)
-        cols = 2 if count > 1 else 1
-        rows = (count + cols - 1) // cols
-        gap = 30
-        width = (1920 - 2 * MARGIN - gap * (cols - 1)) // cols
-        height = min(300 if (self.kids or count <= 2) else 230, (area_bottom - _OPTIONS_TOP - gap * (rows - 1)) // rows)
+        layout = self._question_layout
         for index, choice in enumerate(item.choices):
-            row, col = divmod(index, cols)
-            rect = Rect(MARGIN + col * (width + gap), _OPTIONS_TOP + row * (height + gap), width, height)
+            rect = layout.options[index]
             button = Button(
-                f"option_{index + 1}", rect, self._choice_label(index, choice),
-                lambda i=index: self._tap_choice(i), style="option", align="left",
-                text_size=ui.types.title if (self.kids or item.question.type == "truefalse") else ui.types.button,
-                **self._choice_picture(index, choice, height),
+                f"option_{index + 1}", rect, self._choice_label(index), lambda i=index: self._tap_choice(i),
+                style="option", align="left", text_size=layout.option_size, min_text_size=layout.option_size,
+                reserve_mark=item.multiple, padding_y=layout.button_pad,
+                **self._choice_picture(index, choice, layout.picture_side),
             )
             button.selected = index in self.selected
             self.add(button)
-        if multiple:
-            self.confirm = Button("confirm", Rect(1920 - MARGIN - 460, _BOTTOM - 130, 460, 130), ui.tr("quiz.confirm"),
-                                  self._confirm, enabled=bool(self.selected))
+        if item.multiple:
+            self.confirm = Button("confirm", layout.confirm, ui.tr("quiz.confirm"), self._confirm,
+                                  enabled=bool(self.selected))
             self.add(self.confirm)
 
-    def _choice_label(self, index: int, choice: Choice) -> str:
-        text = self.ui.pick(choice.zh, choice.en)
-        if self.rules.current.question.type == "truefalse":
-            return self.ui.tr("quiz.true" if choice.key == "true" else "quiz.false")
-        return text if self.kids else f"{LETTERS[index]}. {text}"
+    def _choice_label(self, index: int) -> str:
+        return choice_label(self.ui, self.rules.current, index, self.kids)
 
-    def _choice_picture(self, index: int, choice: Choice, height: int) -> dict:
-        side = max(60, min(height - 40, 200 if self.kids else 120))
+    def _choice_picture(self, index: int, choice: Choice, side: int) -> dict:
         if self.rules.current.question.type == "truefalse":
             return {"icon": "check" if choice.key == "true" else "cross", "icon_size": side}
         if choice.image:
@@ -119,7 +127,7 @@ class QuizScene(Scene):
         ui = self.ui
         finished_next = self.rules.index + 1 >= self.rules.max_score
         label = ui.tr("quiz.finish" if finished_next else "quiz.next")
-        self.add(Button("next", _NEXT, label, self._next,
+        self.add(Button("next", self._feedback_layout.next_button, label, self._next,
                         text_size=ui.types.heading))
 
     def _prompt(self):
@@ -262,54 +270,48 @@ class QuizScene(Scene):
         if self.timer is not None and not self.rules.answered:
             left = ui.text.render(ui.tr("quiz.seconds_left", seconds=self.timer.seconds_left), ui.types.small, theme.INK_SOFT)
             surface.blit(left, (self.timer.rect.x - left.get_width() - 20, self.timer.rect.centery - left.get_height() // 2))
-        box = _PROMPT_SMALL if self.rules.answered else _PROMPT
-        card(surface, box, accent=theme.TOPIC_COLOURS.get(item.question.topic))
-        text_x = box.x + (240 if self._has_audio() else 50)
-        width = box.right - 50 - text_x
-        size = ui.types.title if self.kids else ui.types.heading
-        if self.rules.answered:
-            size = ui.types.body
-        # The recap above the feedback may go down to the 36 px floor so it never gets cut.
-        prompt = ui.text.fit(ui.pick(item.question.prompt.zh, item.question.prompt.en), size, theme.INK,
-                             width, box.height - 40, theme.NORMAL_TYPE.small if self.rules.answered else ui.types.small,
-                             bold=True)
-        surface.blit(prompt, (text_x, box.y + (box.height - prompt.get_height()) // 2 + 4))
-        if item.multiple and not self.rules.answered:
-            hint = ui.text.fit(ui.tr("quiz.choose_all"), ui.types.body, theme.INK_SOFT, 1200, 130, ui.types.small)
-            surface.blit(hint, (MARGIN, _BOTTOM - 65 - hint.get_height() // 2))
+        layout = self._feedback_layout if self.rules.answered else self._question_layout
+        card(surface, layout.prompt_box, accent=theme.TOPIC_COLOURS.get(item.question.topic))
+        # Measured in build(): this size fits the box, so nothing is cut (fit() stays a safety net).
+        text_box = layout.prompt_text
+        prompt = ui.text.fit(ui.pick(item.question.prompt.zh, item.question.prompt.en), layout.prompt_size, theme.INK,
+                             text_box.width, text_box.height, layout.prompt_size, bold=True)
+        surface.blit(prompt, (text_box.x, text_box.y + (text_box.height - prompt.get_height()) // 2 + 4))
+        if item.multiple and not self.rules.answered and layout.hint is not None:
+            hint_box = layout.hint
+            hint = ui.text.fit(ui.tr("quiz.choose_all"), ui.types.body, theme.INK_SOFT, hint_box.width, hint_box.height,
+                               ui.floor("body"))
+            surface.blit(hint, (hint_box.x, hint_box.centery - hint.get_height() // 2))
         if self.rules.answered and self.rules.last_result is not None:
             self._draw_feedback(surface, self.rules.last_result)
 
     def _draw_feedback(self, surface: pygame.Surface, result: AnswerResult) -> None:
         ui = self.ui
+        layout = self._feedback_layout
         good = result.correct
-        card(surface, _FEEDBACK, fill=theme.OK_TINT if good else theme.BAD_TINT)
-        pygame.draw.rect(surface, theme.OK_GREEN if good else theme.BAD_RED, _FEEDBACK, 6, border_radius=32)
-        inner = _FEEDBACK.inflate(-80, -60)
-        icon_side = 130
-        surface.blit(pictogram("check" if good else "cross", icon_side), (inner.x, inner.y))
+        box = layout.card
+        card(surface, box, fill=theme.OK_TINT if good else theme.BAD_TINT)
+        pygame.draw.rect(surface, theme.OK_GREEN if good else theme.BAD_RED, box, 6, border_radius=32)
+        icon_side = layout.verdict_icon
+        x, y = layout.verdict_at
+        surface.blit(pictogram("check" if good else "cross", icon_side), (x, y))
         verdict_key = "quiz.correct" if good else ("quiz.timeout" if result.timed_out else "quiz.wrong")
-        verdict = ui.text.render(ui.tr(verdict_key), ui.types.title, theme.OK_GREEN if good else theme.BAD_RED, bold=True)
-        x = inner.x + icon_side + 36
-        surface.blit(verdict, (x, inner.y + (icon_side - verdict.get_height()) // 2))
+        x += icon_side + 36
+        verdict = ui.text.fit(ui.tr(verdict_key), ui.types.title, theme.OK_GREEN if good else theme.BAD_RED,
+                              layout.next_button.x - 30 - x, icon_side, ui.types.heading, bold=True)
+        surface.blit(verdict, (x, y + (icon_side - verdict.get_height()) // 2))
         item = result.item
-        joiner = "; " if ui.lang == "en" else "、"
-        answer_text = joiner.join(self._choice_label(i, item.choices[i]) for i in item.correct_indexes)
-        right_y = inner.y + icon_side + 16
-        picture_w = 0
         if self.kids and item.question.type != "truefalse":
             correct = item.correct_indexes[0]
-            picture = self._choice_picture(correct, item.choices[correct], 220)
-            image = picture.get("image") or pictogram(picture.get("icon", "star"), 180)
-            surface.blit(image, (inner.x, right_y + 10))
-            picture_w = image.get_width() + 40
-        right = ui.text.fit(ui.tr("quiz.right_answer", answer=answer_text), ui.types.body, theme.INK,
-                            inner.width - picture_w, ui.lines(ui.types.body, 3 if item.multiple else 2, True),
-                            theme.NORMAL_TYPE.small, bold=True)
-        surface.blit(right, (inner.x + picture_w, right_y))
-        right_y += right.get_height() + 16
-        explanation = ui.text.fit(ui.pick(item.question.explanation.zh, item.question.explanation.en),
-                                  ui.types.heading if self.kids else ui.types.body, theme.INK,
-                                  inner.width - picture_w, inner.bottom - right_y,
-                                  ui.types.small)
-        surface.blit(explanation, (inner.x + picture_w, right_y))
+            picture = self._choice_picture(correct, item.choices[correct], KIDS_PICTURE)
+            image = picture.get("image") or pictogram(picture.get("icon", "star"), KIDS_PICTURE)
+            surface.blit(image, (box.x + 40, layout.answer_y + 10))
+        spec = self._spec
+        # Sizes measured in build() (games/quiz/layout.py): the words fit down to the card's edge.
+        bottom = box.bottom - (layout.verdict_at[1] - box.y)
+        right = ui.text.fit(spec.right_answer, layout.answer_size, theme.INK, layout.text_width,
+                            layout.explanation_y - layout.answer_y, layout.answer_size, bold=True)
+        surface.blit(right, (layout.text_x, layout.answer_y))
+        explanation = ui.text.fit(spec.explanation, layout.explanation_size, theme.INK, layout.text_width,
+                                  bottom - layout.explanation_y, layout.explanation_size)
+        surface.blit(explanation, (layout.text_x, layout.explanation_y))

@@ -3,7 +3,9 @@
 A card dropped on another slot takes that place and the cards in between shift (each flies to
 its new slot); dropped anywhere else it flies back. After "check" every card shows ✓ (in place)
 or ✗ with the step it should be, the verdict names how many cards were still to move, and the
-explanation follows. The submit is written as the round's record when the verdict appears.
+explanation follows — in the verdict card when it fits there whole, else over the list behind
+a "why?" button (which then reads "my order" to bring the marked list back). The submit is
+written as the round's record when the verdict appears.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import pygame
 from games.art import panel
 from games.drag import CardLayer, DragCard, DragController
 from games.sequence.rules import SequenceRules, SubmitResult
-from games.view_common import GameScene, card_surface, text_of
+from games.view_common import FeedbackFit, GameScene, card_surface, text_of
 from kiosk import theme
+from kiosk.fitting import fit_text_sizes
 from kiosk.input import Move, Press, Release
 from kiosk.pictograms import pictogram
 from kiosk.ui import Ui
@@ -59,6 +62,12 @@ class SequenceScene(GameScene):
         self.layer = CardLayer()
         self._faces: dict[tuple, pygame.Surface] = {}
         self.result: SubmitResult | None = None
+        #: After the check: the explanation shown over the list instead of the marked cards.
+        self.show_why = False
+        #: The verdict card's sizes (measured in build()); whether the explanation fits in it.
+        self._verdict_fit: FeedbackFit | None = None
+        self._verdict_card: Rect | None = None
+        self._why_inline = True
         count = len(rules.order)
         gap = 16
         height = min(160, (_LIST.height - gap * (count - 1)) // count)
@@ -128,8 +137,37 @@ class SequenceScene(GameScene):
         if self.result is None:
             self.add(Button("check", button, self.tr("seq.check"), self._check, icon="check", icon_size=80,
                             text_size=ui.types.heading))
-        else:
-            self.add(Button("finish", button, self.tr("game.finish"), self.finish, text_size=ui.types.heading))
+            return
+        self.add(Button("finish", button, self.tr("game.finish"), self.finish, text_size=ui.types.heading))
+        verdict, lines, body = self._verdict_words()
+        card = self._verdict_rect()
+        inline = self.fit_feedback(card.width, verdict, lines, body, icon_side=90, max_height=card.height)
+        self._why_inline = inline.fits
+        if inline.fits:
+            self._verdict_fit, self._verdict_card = inline, card
+            return
+        # The explanation does not fit beside the list: the card keeps the verdict, a button
+        # above "see my score" shows the explanation over the list (and back).
+        why = Rect(_PANEL.x, button.y - 20 - 110, _PANEL.width, 110)
+        self._verdict_card = Rect(card.x, card.y, card.width, why.y - 20 - card.y)
+        self._verdict_fit = self.fit_feedback(card.width, verdict, lines, None, icon_side=90,
+                                              max_height=self._verdict_card.height)
+        self.add(Button("why", why, self.tr("seq.my_order" if self.show_why else "seq.why"), self._toggle_why,
+                        style="secondary", text_size=ui.types.heading))
+
+    def _verdict_rect(self) -> Rect:
+        return Rect(_PANEL.x, _PANEL.y, _PANEL.width, _PANEL.height - 160)
+
+    def _verdict_words(self) -> tuple[str, list[str], str]:
+        result = self.result
+        verdict = self.tr("seq.all_right") if result.correct else self.tr("game.wrong")
+        lines = [] if result.correct else [self.tr("seq.nearly", moves=len(result.misplaced))]
+        lines.append(self.tr("game.score", score=self.rules.score))
+        return verdict, lines, text_of(self.ui, self.rules.sequence.explanation)
+
+    def _toggle_why(self) -> None:
+        self.show_why = not self.show_why
+        self.rebuild()
 
     # -- input -----------------------------------------------------------------------------
     def process_action(self, action) -> bool:
@@ -206,9 +244,33 @@ class SequenceScene(GameScene):
     def draw(self, surface: pygame.Surface) -> None:
         """The still picture once per change, then only the moving cards' rectangles each frame."""
         # The ✓/✗ marks lie over the cards: drawn after them, as an overlay.
-        self.layer.draw(surface, self.drag, self.ui, super().draw, self._still_key(),
-                        overlay=self._draw_marks if self.result is not None else None,
+        overlay = None
+        if self.result is not None:
+            overlay = self._draw_why if (self.show_why and not self._why_inline) else self._draw_marks
+        self.layer.draw(surface, self.drag, self.ui, super().draw, self._still_key(), overlay=overlay,
                         targets=self.slots, exclusive=bool(self.app.stack) and self.app.stack[-1] is self)
+
+    def _draw_why(self, surface: pygame.Surface) -> None:
+        """The explanation over the list (cards and marks under it), whole at the largest size."""
+        ui = self.ui
+        pygame.draw.rect(surface, theme.PAPER, _LIST.inflate(20, 30))  # the cards' corners and shadows
+        panel(surface, _LIST)
+        inner = _LIST.inflate(-60, -60)
+        title = self.tr("seq.why_title")
+        body = text_of(ui, self.rules.sequence.explanation)
+
+        def height(sizes: tuple[int, ...]) -> int:
+            return (ui.text.height_of(title, sizes[0], inner.width, True) + 20
+                    + ui.text.height_of(body, sizes[1], inner.width))
+
+        normal, large = theme.NORMAL_TYPE, theme.LARGE_TYPE
+        (title_size, body_size), _ = fit_text_sizes(ui.large, (normal.heading, normal.body),
+                                                    (large.heading, large.body), lambda s: height(s) <= inner.height)
+        heading = ui.text.fit(title, title_size, theme.INK, inner.width, inner.height, title_size, bold=True)
+        surface.blit(heading, inner.topleft)
+        y = inner.y + heading.get_height() + 20
+        words = ui.text.fit(body, body_size, theme.INK, inner.width, inner.bottom - y, body_size)
+        surface.blit(words, (inner.x, y))
 
     def _draw_marks(self, surface: pygame.Surface) -> None:
         """✓ or ✗ in the number gutter; a misplaced card also gets "should be step k"."""
@@ -233,8 +295,9 @@ class SequenceScene(GameScene):
         """Title, instruction or verdict with the right order and the explanation."""
         ui = self.ui
         rules = self.rules
-        status = self.tr("seq.instruction") if self.result is None else self.tr("game.score", score=rules.score)
-        self.draw_header(surface, text_of(ui, rules.sequence.title), status)
+        # The title is the question (often two lines); the instruction is in the panel and the
+        # score in the verdict card, so the header holds the title alone.
+        self.draw_header(surface, text_of(ui, rules.sequence.title))
         if self.result is None:
             box = Rect(_PANEL.x, _PANEL.y, _PANEL.width, _PANEL.height - 160)
             panel(surface, box)
@@ -244,9 +307,6 @@ class SequenceScene(GameScene):
                                 inner.height - 110, ui.types.body, bold=True)
             surface.blit(words, (inner.x, inner.y + 110))
             return
-        result = self.result
-        moves = len(result.misplaced)
-        verdict = self.tr("seq.all_right") if result.correct else self.tr("game.wrong")
-        lines = [] if result.correct else [self.tr("seq.nearly", moves=moves)]
-        self.draw_feedback(surface, Rect(_PANEL.x, _PANEL.y, _PANEL.width, _PANEL.height - 160), result.correct,
-                           verdict, lines, text_of(ui, rules.sequence.explanation), icon_side=90)
+        verdict, lines, body = self._verdict_words()
+        self.draw_feedback(surface, self._verdict_card, self.result.correct, verdict, lines,
+                           body if self._why_inline else None, icon_side=90, fit=self._verdict_fit)

@@ -12,7 +12,7 @@ import pygame
 
 from games.drag import CardLayer, DragCard, DragController
 from games.sort.rules import DropResult, SortRules
-from games.view_common import COLOUR_KEY, GameScene, card_surface, text_of
+from games.view_common import COLOUR_KEY, FeedbackFit, GameScene, card_surface, text_of
 from kiosk import theme
 from kiosk.input import Move, Press, Release
 from kiosk.pictograms import pictogram
@@ -26,7 +26,8 @@ _BINS = {
     "safe": Rect(60, 620, 860, 430),
     "danger": Rect(1920 - 60 - 860, 620, 860, 430),
 }
-_FEEDBACK = Rect(60, 272, 1800, 330)
+#: The feedback card, between the title and the bins ("it belongs in" goes beside the verdict).
+_FEEDBACK = Rect(60, 272, 1800, 340)
 
 
 class Bin(Widget):
@@ -70,7 +71,9 @@ class Bin(Widget):
                          border_radius=36)
         icon = pictogram("check" if good else "cross", 120)
         surface.blit(icon, (rect.x + 40, rect.bottom - 160))
-        word = ui.text.render(self.label, ui.types.hero, colour, bold=True)
+        # As big as the bin allows: "Dangerous" in large text is wider than the bin at hero size.
+        word = ui.text.fit(self.label, ui.types.hero, colour, rect.width - 190 - 30, ui.lines(ui.types.hero, 1, True),
+                           ui.types.heading, bold=True)
         surface.blit(word, (rect.x + 190, rect.bottom - 100 - word.get_height() // 2))
 
 
@@ -87,6 +90,9 @@ class SortScene(GameScene):
         self.layer = CardLayer()
         self.card: DragCard | None = None
         self.last: DropResult | None = None
+        #: The feedback card's text sizes and height (measured in build(), with the language and
+        #: text size the redraw state holds).
+        self._feedback_fit: FeedbackFit | None = None
         self._dealt = 0
 
     # -- layout ----------------------------------------------------------------------------
@@ -110,9 +116,26 @@ class SortScene(GameScene):
             self._refresh_card()
             self.add(self.card)
         if self.last is not None:
+            self._feedback_fit = self._fit_feedback()
             label = self.tr("game.finish" if self.rules.finished else "game.next")
             self.add(Button("next", Rect(_FEEDBACK.right - 400, _FEEDBACK.y + 28, 360, 110), label, self._next,
                             text_size=ui.types.button))
+
+    def _feedback_words(self) -> tuple[str, str, str]:
+        """Verdict, the "it belongs in" note and "card: explanation" for the last answer."""
+        ui = self.ui
+        result = self.last
+        bins = self.rules.sort_set.bins
+        right = text_of(ui, bins.safe if result.right_bin == "safe" else bins.danger)
+        verdict = self.tr("game.correct" if result.correct else "game.wrong")
+        joiner = ": " if ui.lang == "en" else "："
+        body = f"{text_of(ui, result.item.text)}{joiner}{text_of(ui, result.explanation)}"
+        return verdict, self.tr("sort.belongs", bin=right), body
+
+    def _fit_feedback(self) -> FeedbackFit:
+        verdict, note, body = self._feedback_words()
+        return self.fit_feedback(_FEEDBACK.width, verdict, [], body, reserve_right=400, note=note,
+                                 max_height=_FEEDBACK.height)
 
     def _card_picture(self, item) -> pygame.Surface | None:
         side = _CARD_SIZE[1] - 40
@@ -250,12 +273,6 @@ class SortScene(GameScene):
             hint = ui.text.fit(self.tr("sort.instruction"), ui.types.body, theme.INK_SOFT, 1800, 60, ui.types.small)
             surface.blit(hint, ((1920 - hint.get_width()) // 2, 548))
             return
-        result = self.last
-        good = bool(result.correct)
-        bins = rules.sort_set.bins
-        right = text_of(ui, bins.safe if result.right_bin == "safe" else bins.danger)
-        verdict = self.tr("game.correct" if good else "game.wrong")
-        self.draw_feedback(surface, _FEEDBACK, good, verdict, [self.tr("sort.belongs", bin=right)],
-                           f"{text_of(ui, result.item.text)}：{text_of(ui, result.explanation)}"
-                           if ui.lang != "en" else f"{text_of(ui, result.item.text)}: {text_of(ui, result.explanation)}",
-                           reserve_right=400)
+        verdict, note, body = self._feedback_words()
+        self.draw_feedback(surface, _FEEDBACK, bool(self.last.correct), verdict, [], body, reserve_right=400,
+                           fit=self._feedback_fit, note=note)

@@ -61,8 +61,10 @@ class IdleScene(Scene):
         ui = self.ui
         title = ui.text.render(ui.tr("idle.title"), ui.types.title, theme.INK, bold=True)
         surface.blit(title, title.get_rect(midtop=(_PANEL.centerx, _PANEL.y + 50)))
+        # Between the countdown ring and the button: two lines in every language and text size.
         body = ui.text.fit(ui.tr("idle.body", seconds=self.countdown.seconds_left), ui.types.body, theme.INK,
-                           _PANEL.width - 140, 110, ui.types.small, align="center")
+                           _PANEL.width - 140, _PANEL.bottom - 180 - 20 - (_PANEL.y + 400), theme.MIN_TEXT,
+                           align="center")
         surface.blit(body, body.get_rect(midtop=(_PANEL.centerx, _PANEL.y + 400)))
         for widget in self.widgets:
             widget.draw(surface, ui)

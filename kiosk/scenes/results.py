@@ -133,19 +133,40 @@ class ResultsScene(Scene):
             return
         visit = self.app.visit
         mine = visit.player.building_label if visit and visit.player else None
-        row_h = (inner.bottom - y) // max(6, len(self.ranking))
-        for position, row in enumerate(self.ranking, start=1):
-            rect = Rect(inner.x - 16, y, inner.width + 32, row_h - 10)
+        rows = []
+        for row in self.ranking:
             own = row.label == mine
+            points = ui.text.render(ui.tr("results.ranking_row", points=row.points), ui.types.body, theme.INK)
+            width = inner.width + 32 - 130 - points.get_width()
+            name = row.label
+            if own:
+                marker = ui.tr("results.your_building")
+                one_line = ui.text.font(ui.types.body, True).size(name + marker)[0] <= width
+                name = name + marker if one_line else f"{name}\n{marker.strip()}"  # the marker whole, below
+            rows.append((own, points, name, width))
+        heights = _row_heights(ui, rows, inner.bottom - y)
+        for position, ((own, points, name, label_w), row_h) in enumerate(zip(rows, heights, strict=True), start=1):
+            rect = Rect(inner.x - 16, y, inner.width + 32, row_h - 10)
             if own:
                 pygame.draw.rect(surface, theme.SELECTED, rect, border_radius=18)
                 pygame.draw.rect(surface, theme.INK, rect, 4, border_radius=18)
             number = ui.text.render(str(position), ui.types.heading, theme.TEAL, bold=True)
             surface.blit(number, (rect.x + 20, rect.centery - number.get_height() // 2))
-            points = ui.text.render(ui.tr("results.ranking_row", points=row.points), ui.types.body, theme.INK)
             surface.blit(points, (rect.right - points.get_width() - 20, rect.centery - points.get_height() // 2))
-            name = row.label + (ui.tr("results.your_building") if own else "")
-            label = ui.text.fit(name, ui.types.body, theme.INK, rect.width - 130 - points.get_width(), rect.height,
-                                ui.types.small, bold=True)
+            label = ui.text.fit(name, ui.types.body, theme.INK, label_w, rect.height, theme.MIN_TEXT, bold=True)
             surface.blit(label, (rect.x + 90, rect.centery - label.get_height() // 2))
             y += row_h
+
+
+def _row_heights(ui, rows: list[tuple], room: int) -> list[int]:
+    """Ranking rows sharing ``room``: evenly (at most a sixth each), except that a name needing
+    two lines ("1号地块18栋（我的楼）" in large text) gets them and the others give way."""
+    base = room // max(6, len(rows))
+    needs = [max(base, ui.text.height_of(name, ui.types.body, width, True) + 10) for _, _, name, width in rows]
+    if sum(needs) <= room:
+        return needs
+    tall = [need for need in needs if need > base]
+    share = (room - sum(tall)) // max(1, len(needs) - len(tall))
+    if share < ui.lines(theme.MIN_TEXT, 1, True) + 10:
+        return [room // max(1, len(rows))] * len(rows)  # the names shrink instead
+    return [need if need > base else share for need in needs]

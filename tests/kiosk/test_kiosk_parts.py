@@ -142,6 +142,39 @@ def test_wrapped_text_fits_its_box_and_is_cached() -> None:
     assert renderer.renders == before
 
 
+def test_text_is_measured_without_rendering_and_a_cut_is_counted() -> None:
+    pygame.font.init()
+    renderer = TextRenderer(font_path(), font_path(bold=True))
+    text = "着火了先报警，拨打 119，说清地址。 Call 119 first and give the address."
+    for size in (36, 44, 54):
+        for bold in (False, True):
+            assert renderer.height_of(text, size, 420, bold) == renderer.block(text, size, theme.INK, 420, bold).get_height()
+    before = renderer.renders
+    size = renderer.fit_size(text, 54, 420, renderer.height_of(text, 40, 420), 36)
+    assert size is not None and 40 <= size < 54 and renderer.renders == before  # measured, nothing rendered
+    assert renderer.fit_size(text * 20, 54, 420, 100, 36) is None
+    renderer.fit(text, 54, theme.INK, 420, 400, 36)
+    assert renderer.truncated == 0
+    cut = renderer.fit(text * 20, 54, theme.INK, 420, 100, 36)
+    assert cut.get_height() <= 100 and renderer.truncated == 1
+
+
+def test_english_strings_use_english_punctuation_and_chinese_strings_chinese() -> None:
+    # The CJK font draws “ ” as full-width glyphs: in English they leave gaps ("tap  “Confirm”").
+    from games import texts
+    from kiosk.scenes import event_mode
+
+    tables = {"kiosk.i18n": i18n.STRINGS, "games.texts": texts.STRINGS, "event_mode": event_mode.TEXTS}
+    wrong = []
+    for name, table in tables.items():
+        for key, entry in table.items():
+            if re.search(r"[\u3000-\u303f\uff00-\uffef“”‘’]", entry["en"]):
+                wrong.append((name, key, entry["en"]))
+            if re.search(r"[,.;:!?()\"]", entry["zh-CN"]):
+                wrong.append((name, key, entry["zh-CN"]))
+    assert wrong == []
+
+
 def test_buttons_below_touch_size_are_refused() -> None:
     with pytest.raises(ValueError, match="touch target"):
         Button("tiny", pygame.Rect(0, 0, 60, 200), "x", lambda: None)
