@@ -13,7 +13,8 @@ _REF = "#/components/schemas/{model}"
 
 _MODELS = (
     schemas.PushBatch, schemas.PushResult, schemas.EnrolRequest, schemas.EnrolResponse,
-    schemas.Roster, schemas.RoadshowList, schemas.ContentPack, schemas.KioskInfo, schemas.ApiError,
+    schemas.Roster, schemas.RosterChanges, schemas.RoadshowList, schemas.ContentPack,
+    schemas.KioskInfo, schemas.ApiError,
 )
 
 
@@ -51,6 +52,15 @@ _ETAG = {
 }
 
 
+_SINCE = {
+    "name": "since", "in": "query", "required": False,
+    "description": "The cursor from the kiosk's last pull. Without it, or with one the server "
+                   "can no longer serve (another server, pruned after 30 days), the answer is "
+                   "the whole roster with full=true. / 上次同步返回的游标。",
+    "schema": {"type": "string", "maxLength": schemas.MAX_CURSOR_CHARS},
+}
+
+
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
     """The whole document (built once per process)."""
@@ -61,9 +71,9 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "safezone sync API",
-            "version": "1.0.0",
+            "version": "1.1.0",
             "description": "Kiosk ↔ server sync for a district of kiosks: enrolment, idempotent "
-                           "push of records, pull of roster, content and roadshows. "
+                           "push of records, pull of roster changes, content and roadshows. "
                            "终端与服务器的数据同步接口。",
         },
         "servers": [{"url": "/"}],
@@ -98,9 +108,24 @@ def openapi_document() -> dict[str, Any]:
                               **_errors(400, 401, 403, 409, 413, 415, 422, 503)},
             }},
             "/api/v1/roster": {"get": {
-                "operationId": "roster", "summary": "Residents, cards (hashes), balances",
+                "operationId": "roster",
+                "summary": "The whole roster: residents, cards (hashes), balances",
+                "description": "For kiosks that do not pull changes yet; kiosks use "
+                               "GET /api/v1/roster/changes. The version is opaque.",
                 "security": _AUTH, "parameters": [_ETAG],
                 "responses": {"200": _json(schemas.Roster, "The roster"), "304": not_modified,
+                              **_errors(400, 401, 403, 503)},
+            }},
+            "/api/v1/roster/changes": {"get": {
+                "operationId": "rosterChanges",
+                "summary": "Roster changes since a cursor (residents, cards, balances)",
+                "description": "Residents and cards changed since the cursor (with current "
+                               "balances), and a new cursor. full=true: a complete snapshot "
+                               "that replaces the kiosk's roster. A change may be sent twice; "
+                               "every item is the current state. / 增量名册。",
+                "security": _AUTH, "parameters": [_SINCE],
+                "responses": {"200": _json(schemas.RosterChanges, "Changes, or the whole "
+                                           "roster when full is true / 名册变化"),
                               **_errors(400, 401, 403, 503)},
             }},
             "/api/v1/roadshows": {"get": {

@@ -26,6 +26,7 @@ from admin.state import now, state
 from safezone.models import Kiosk
 from safezone.sync import export, ingest, tokens
 from safezone.sync.schemas import (
+    MAX_CURSOR_CHARS,
     MAX_ERROR_DETAILS,
     MAX_PUSH_BYTES,
     RECORD_KINDS,
@@ -245,10 +246,16 @@ def push(session: Session, kiosk: Kiosk) -> Response:
 MAX_ETAG_HEADER = 200
 
 
-def _not_modified(version: str) -> Response | None:
+def _if_none_match() -> list[str]:
+    """The versions in ``If-None-Match`` (refused when the header is too long)."""
     if len(request.headers.get("If-None-Match", "")) > MAX_ETAG_HEADER:
         raise _Refusal(400, "bad_header",
                        f"If-None-Match 过长 / If-None-Match is longer than {MAX_ETAG_HEADER} characters")
+    return sorted(request.if_none_match.as_set())
+
+
+def _not_modified(version: str) -> Response | None:
+    _if_none_match()
     if request.if_none_match.contains(version):
         response = current_app.response_class(status=304)
         response.set_etag(version)
@@ -260,9 +267,31 @@ def _not_modified(version: str) -> Response | None:
 @public
 @kiosk_api
 def roster(session: Session, kiosk: Kiosk) -> Response:
-    """Residents, cards (hashes only) and balances; 304 when the kiosk's version is current."""
+    """The whole roster — residents, cards (hashes only), balances — for kiosks that do not
+    pull changes yet; 304 when the kiosk's version is current (checked without building it)."""
+    for version in _if_none_match():
+        if export.roster_unchanged(session, version):
+            response = current_app.response_class(status=304)
+            response.set_etag(version)
+            return response
     data = export.build_roster(session, now=now())
-    return _not_modified(data.version) or _ok(data, etag=data.version)
+    export.prune_roster_changes(session, now=now())
+    return _ok(data, etag=data.version)
+
+
+@bp.get("/roster/changes")
+@public
+@kiosk_api
+def roster_changes(session: Session, kiosk: Kiosk) -> Response:
+    """What changed in the roster since the cursor ``since`` (everything, flagged ``full``,
+    without one or with one the server cannot serve), and the cursor to send next time."""
+    since = request.args.get("since")
+    if since is not None and len(since) > MAX_CURSOR_CHARS:
+        raise _Refusal(400, "bad_cursor",
+                       f"since 过长 / since is longer than {MAX_CURSOR_CHARS} characters")
+    data = export.roster_changes(session, since=since, now=now())
+    export.prune_roster_changes(session, now=now())
+    return _ok(data)
 
 
 @bp.get("/roadshows")

@@ -35,12 +35,24 @@ def build_admin_app(cli: CliContext, *, http_cookies: bool, behind_proxy: bool):
         app = create_app(cli.settings, test_config=config)
     except (DatabaseError, SchemaOutdated) as exc:
         raise click.ClickException(str(exc)) from None
+    _prune_roster_changes(app)
     if behind_proxy:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         # One reverse proxy (nginx/caddy doing TLS) in front: trust its X-Forwarded-* once.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     return app
+
+
+def _prune_roster_changes(app) -> None:
+    """Drop roster changes older than their retention. The sync API prunes on kiosks' roster
+    requests; a single machine has none, so its change log is pruned when the admin starts."""
+    from safezone.db.base import utcnow
+    from safezone.sync.export import prune_roster_changes
+
+    with app.extensions["safezone"].database.sessions() as session:
+        prune_roster_changes(session, now=utcnow())
+        session.commit()
 
 
 @click.command("admin", help="Serve the admin web app (waitress) on admin_host:admin_port.")

@@ -26,7 +26,7 @@ from safezone.models.rollups import (
 )
 from safezone.models.staff import Role, StaffUser
 from safezone.models.store import Redemption, StoreItem
-from safezone.sync.models import SyncOutbox, SyncState
+from safezone.sync.models import RosterChange, RosterLog, SyncOutbox, SyncState
 
 __all__ = [
     "GUEST_BUILDING", "AgeGroup", "Answer", "AuditEntry", "BadgeAward", "Building", "Card",
@@ -34,5 +34,6 @@ __all__ = [
     "DailyTopicRollup", "DailyTotal", "Household", "Kiosk", "MonthlyQuestionRollup",
     "MonthlyTopicRollup", "PlayMode", "PlaySession", "Plot", "PointsEntry", "PointsReason",
     "Redemption", "Registration", "RegistrationStatus", "Resident", "ResidentActivity",
-    "RoadshowEvent", "RoadshowStatus", "Role", "Site", "StaffUser", "StoreItem", "SyncOutbox", "SyncState",
+    "RoadshowEvent", "RoadshowStatus", "Role", "RosterChange", "RosterLog", "Site", "StaffUser",
+    "StoreItem", "SyncOutbox", "SyncState",
 ]

@@ -390,17 +390,42 @@ class SyncAgent:
             "sessions", "answers", "points_entries", "badge_awards", "checkins"))
         report.clock_skew_seconds = result.clock_skew_seconds
 
-    def _pull(self, client: SyncClient, report: SyncReport) -> None:
+    def _pull_roster(self, client: SyncClient, report: SyncReport) -> None:
+        """Pull the roster changes since the stored cursor and apply them together with the new
+        cursor, in one transaction (a kill leaves the old roster and the old cursor, which the
+        server answers again). A server without roster changes (HTTP 404) gets the old
+        whole-roster pull; its version is stored in the same place, and a newer server answers
+        that version with a full snapshot."""
         with self.database.sessions() as session:
             have = outbox.get_state(session, ROSTER_VERSION)
-        pulled = client.roster(have)
-        if isinstance(pulled.data, Roster):
-            with self.database.sessions() as session:
-                counts = replica.apply_roster(session, pulled.data)
-                outbox.set_state(session, ROSTER_VERSION, pulled.data.version)
-                session.commit()
-            report.roster_changed = True
-            report.revoked_cards = counts.revoked_cards
+        try:
+            changes = client.roster_changes(have)
+        except Refused as exc:
+            if exc.status != 404:
+                raise
+            pulled = client.roster(have)
+            if isinstance(pulled.data, Roster):
+                with self.database.sessions() as session:
+                    counts = replica.apply_roster(session, pulled.data)
+                    outbox.set_state(session, ROSTER_VERSION, pulled.data.version)
+                    session.commit()
+                report.roster_changed = True
+                report.revoked_cards = counts.revoked_cards
+            return
+        changed = changes.full or any((changes.sites, changes.residents, changes.cards,
+                                       changes.removed_cards))
+        if not changed and changes.cursor == have:
+            return
+        with self.database.sessions() as session:
+            if changed:
+                counts = replica.apply_roster_changes(session, changes)
+                report.roster_changed = True
+                report.revoked_cards = counts.revoked_cards
+            outbox.set_state(session, ROSTER_VERSION, changes.cursor)
+            session.commit()
+
+    def _pull(self, client: SyncClient, report: SyncReport) -> None:
+        self._pull_roster(client, report)
         roadshows: RoadshowList = client.roadshows()
         with self.database.sessions() as session:
             report.roadshows = replica.apply_roadshows(session, roadshows)

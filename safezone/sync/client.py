@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,6 +25,7 @@ from safezone.sync.schemas import (
     PushResult,
     RoadshowList,
     Roster,
+    RosterChanges,
 )
 
 DEFAULT_TIMEOUT = 60.0
@@ -139,8 +140,16 @@ class SyncClient:
         return Pulled(data, getattr(data, "version", None))
 
     def roster(self, have: str | None = None) -> Pulled:
-        """The roster, or unchanged when ``have`` is current."""
+        """The whole roster, or unchanged when ``have`` is current (servers without
+        :meth:`roster_changes`)."""
         return self._pull("api/v1/roster", Roster, have)
+
+    def roster_changes(self, since: str | None = None) -> RosterChanges:
+        """The roster changes since the cursor ``since`` (the whole roster, ``full``, without
+        one or when the server cannot serve it); keep its ``cursor`` for next time."""
+        query = f"?{urlencode({'since': since})}" if since else ""
+        _, _, raw = self._request("GET", f"api/v1/roster/changes{query}")
+        return self._parse(RosterChanges, raw)
 
     def roadshows(self) -> RoadshowList:
         """Roadshows that have not ended."""

@@ -1,10 +1,14 @@
 """Kiosk side: apply what was pulled to the local SQLite replica (same schema as the server).
 
 Roster rows are upserted by their server ids (residents get placeholder flats: the kiosk never
-stores who lives where, only the building). Balances: the replica's ledger holds one
+stores who lives where, only the building); a delta of changes is merged, a full snapshot
+replaces (a card it does not list stops working). Balances: the replica's ledger holds one
 ``sync:baseline`` adjustment per resident so that the local sum equals the server's balance plus
-what this kiosk has written and not yet had acknowledged. Content packs are written to a new
-folder, checked, renamed into place and switched to with an atomic symlink swap.
+what this kiosk has written and not yet had acknowledged; a delta refreshes the baselines of
+the residents it lists (the only server balances that changed: an entry this kiosk pushed
+changes its resident's server balance, so the next delta lists that resident). Content packs
+are written to a new folder, checked, renamed into place and switched to with an atomic
+symlink swap.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ import hashlib
 import os
 import shutil
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -37,9 +42,19 @@ from safezone.models import (
     RoadshowStatus,
     Site,
 )
-from safezone.sync.models import SyncOutbox
+from safezone.sync.models import RosterChange, SyncOutbox
 from safezone.sync.outbox import BASELINE_SOURCE
-from safezone.sync.schemas import ContentPack, RoadshowList, Roster
+from safezone.sync.schemas import (
+    BuildingOut,
+    CardOut,
+    ContentPack,
+    PlotOut,
+    ResidentOut,
+    RoadshowList,
+    Roster,
+    RosterChanges,
+    SiteOut,
+)
 
 #: Fixed namespace for the ids of baseline ledger entries (one per resident, same on every run).
 _BASELINE_NS = uuid.UUID("7f1c3c1e-5a0b-4c2e-9a51-7b1f1e0c5a10")
@@ -80,16 +95,34 @@ def _upsert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
 
 
 def apply_roster(session: Session, roster: Roster) -> RosterCounts:
-    """Upsert sites, plots, buildings, households, residents and cards; refresh balances.
-    Flushed, not committed."""
+    """Replace the replica's roster with the whole ``roster`` (from a server without roster
+    changes): like a full :class:`RosterChanges`. Flushed, not committed."""
+    return _apply(session, sites=roster.sites, plots=roster.plots, buildings=roster.buildings,
+                  residents=roster.residents, cards=roster.cards, removed_cards=(), full=True)
+
+
+def apply_roster_changes(session: Session, changes: RosterChanges) -> RosterCounts:
+    """Apply pulled roster changes: merge a delta, or replace everything with a full snapshot
+    (then a card the snapshot does not list stops working here). Balances are refreshed for the
+    residents listed (all of them for a snapshot), keeping this kiosk's unsent points on top.
+    Flushed, not committed: the caller commits it with the new cursor, in one transaction."""
+    return _apply(session, sites=changes.sites, plots=changes.plots,
+                  buildings=changes.buildings, residents=changes.residents, cards=changes.cards,
+                  removed_cards=changes.removed_cards, full=changes.full)
+
+
+def _apply(session: Session, *, sites: Sequence[SiteOut], plots: Sequence[PlotOut],
+           buildings: Sequence[BuildingOut], residents: Sequence[ResidentOut],
+           cards: Sequence[CardOut], removed_cards: Sequence[int], full: bool) -> RosterCounts:
+    _stop_change_log(session)
     _upsert(session, Site.__table__, [
         {"id": s.id, "name": s.name, "name_en": s.name_en, "household_target": s.household_target}
-        for s in roster.sites])
+        for s in sites])
     _upsert(session, Plot.__table__, [
-        {"id": p.id, "site_id": p.site_id, "number": p.number} for p in roster.plots])
+        {"id": p.id, "site_id": p.site_id, "number": p.number} for p in plots])
     _upsert(session, Building.__table__, [
-        {"id": b.id, "plot_id": b.plot_id, "number": b.number} for b in roster.buildings])
-    households = {r.household_id: r.building_id for r in roster.residents}
+        {"id": b.id, "plot_id": b.plot_id, "number": b.number} for b in buildings])
+    households = {r.household_id: r.building_id for r in residents}
     _upsert(session, Household.__table__, [
         # Placeholder flat: unique per household, tells nothing about where anyone lives.
         {"id": hid, "building_id": bid, "unit": 0, "room": f"#{hid}", "created_at": _BASELINE_TIME}
@@ -100,33 +133,73 @@ def apply_roster(session: Session, roster: Roster) -> RosterCounts:
          "consent": r.consent, "consent_at": None,
          "anonymised_at": _BASELINE_TIME if r.anonymised else None,
          "created_at": _BASELINE_TIME}
-        for r in roster.residents])
+        for r in residents])
     _upsert(session, Card.__table__, [
         {"id": c.id, "resident_id": c.resident_id, "code_hash": c.code_hash,
          "status": CardStatus(c.status), "issued_at": _BASELINE_TIME, "revoked_at": c.revoked_at,
          "revoked_reason": "revoked on the server" if c.status == "revoked" else None}
-        for c in roster.cards])
-    balances = _apply_balances(session, {r.id: r.balance for r in roster.residents})
+        for c in cards])
+    if full:
+        listed = {c.id for c in cards}
+        unknown = [cid for cid in session.scalars(
+            select(Card.id).where(Card.status == CardStatus.ACTIVE)) if cid not in listed]
+    else:
+        unknown = list(removed_cards)
+    _revoke_unknown(session, unknown)
+    balances = _apply_balances(session, {r.id: r.balance for r in residents},
+                               everyone=full)
     session.flush()
-    return RosterCounts(residents=len(roster.residents), cards=len(roster.cards),
-                        revoked_cards=sum(c.status == "revoked" for c in roster.cards),
+    return RosterCounts(residents=len(residents), cards=len(cards),
+                        revoked_cards=sum(c.status == "revoked" for c in cards) + len(unknown),
                         balances=balances)
 
 
-def _apply_balances(session: Session, server: dict[int, int]) -> int:
+def _stop_change_log(session: Session) -> None:
+    """Drop the server's roster change-log triggers (migration 0007) from this replica and
+    empty the log: a kiosk serves no roster, and logging every applied row would double the
+    cost of a full apply."""
+    connection = session.connection()
+    names = connection.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name GLOB 'roster_change_*'"
+    ).scalars().all()
+    for name in names:
+        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    if names:
+        connection.execute(delete(RosterChange))
+
+
+def _revoke_unknown(session: Session, card_ids: Sequence[int]) -> None:
+    """Stop cards the server no longer lists from working here."""
+    for start in range(0, len(card_ids), 5000):
+        session.execute(
+            update(Card).where(Card.id.in_(card_ids[start : start + 5000]),
+                               Card.status == CardStatus.ACTIVE)
+            .values(status=CardStatus.REVOKED, revoked_reason="unknown to the server")
+            .execution_options(synchronize_session=False))
+
+
+def _apply_balances(session: Session, server: dict[int, int], *, everyone: bool = True) -> int:
     """Set each resident's baseline so the local ledger sums to the server balance plus the
-    entries still waiting in the outbox. Returns how many baselines changed."""
+    entries still waiting in the outbox. ``everyone`` False reads only the ledger lines of
+    the residents in ``server`` (a delta). Returns how many baselines changed."""
     pending = select(SyncOutbox.record_id).where(SyncOutbox.kind == "points")
-    acknowledged = dict(session.execute(
-        select(PointsEntry.resident_id, func.sum(PointsEntry.amount))
-        .where(PointsEntry.source_id.is_distinct_from(BASELINE_SOURCE),
-               PointsEntry.id.not_in(pending))
-        .group_by(PointsEntry.resident_id)
-    ).all())
-    current = dict(session.execute(
-        select(PointsEntry.resident_id, PointsEntry.amount)
-        .where(PointsEntry.source_id == BASELINE_SOURCE)
-    ).all())
+    ids = sorted(server)
+    groups: list[Sequence[int] | None] = (
+        [None] if everyone else [ids[i : i + 5000] for i in range(0, len(ids), 5000)])
+    acknowledged: dict[int, int] = {}
+    current: dict[int, int] = {}
+    for group in groups:
+        mine = (PointsEntry.resident_id.in_(group),) if group is not None else ()
+        acknowledged.update(session.execute(
+            select(PointsEntry.resident_id, func.sum(PointsEntry.amount))
+            .where(PointsEntry.source_id.is_distinct_from(BASELINE_SOURCE),
+                   PointsEntry.id.not_in(pending), *mine)
+            .group_by(PointsEntry.resident_id)
+        ).all())
+        current.update(session.execute(
+            select(PointsEntry.resident_id, PointsEntry.amount)
+            .where(PointsEntry.source_id == BASELINE_SOURCE, *mine)
+        ).all())
     rows = []
     for resident_id, balance in server.items():
         amount = balance - int(acknowledged.get(resident_id) or 0)

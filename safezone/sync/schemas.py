@@ -241,7 +241,9 @@ class CardOut(_Strict):
 
 
 class Roster(_Strict):
-    """Everyone a kiosk can recognise; ``version`` changes whenever anything in it does."""
+    """Everyone a kiosk can recognise (``GET /api/v1/roster``, the whole roster every time it
+    changed). ``version`` changes whenever anything in it may have: send it back in
+    ``If-None-Match`` for a 304. Kiosks use :class:`RosterChanges` instead."""
 
     version: str
     generated_at: AwareDatetime
@@ -250,6 +252,36 @@ class Roster(_Strict):
     buildings: list[BuildingOut]
     residents: list[ResidentOut]
     cards: list[CardOut]
+
+
+#: Longest roster cursor the server accepts (it hands out far shorter ones).
+MAX_CURSOR_CHARS = 200
+
+
+class RosterChanges(_Strict):
+    """What changed in the roster since the kiosk's cursor (``GET /api/v1/roster/changes``).
+
+    With ``full`` false: only the residents (current balance included) and cards that changed
+    since the cursor, the holders of those cards, and every site, plot and building when any of
+    them changed (else none) — merge them into what the kiosk has. With ``full`` true (no
+    cursor, or one the server can no longer serve): the whole roster — the kiosk replaces what
+    it has (a card it holds that is not listed stops working). Either way the kiosk keeps
+    ``cursor`` and sends it next time. A change may be sent more than once; every item is the
+    current state, so applying it again is harmless.
+    """
+
+    #: Send this back as ``since`` on the next pull.
+    cursor: Annotated[str, StringConstraints(min_length=1, max_length=MAX_CURSOR_CHARS)]
+    #: True: a complete snapshot to replace the kiosk's roster; false: changes to merge.
+    full: bool
+    generated_at: AwareDatetime
+    sites: list[SiteOut]
+    plots: list[PlotOut]
+    buildings: list[BuildingOut]
+    residents: list[ResidentOut]
+    cards: list[CardOut]
+    #: Cards the server no longer has: they must stop working on the kiosk.
+    removed_cards: list[int]
 
 
 class RoadshowOut(_Strict):

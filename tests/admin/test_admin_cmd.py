@@ -46,3 +46,30 @@ def test_admin_command_refuses_missing_database(settings):
     with pytest.raises(click.ClickException) as info:
         module.build_admin_app(ctx, http_cookies=False, behind_proxy=False)
     assert "safezone init" in str(info.value.message) or "schema" in str(info.value.message).lower()
+
+
+def test_starting_the_admin_prunes_old_roster_changes(settings, database, community, now,
+                                                       monkeypatch):
+    """A single machine has no kiosk asking for roster changes (which prunes the log), so the
+    admin prunes it when it starts."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, select, update
+
+    from safezone.models import PointsReason
+    from safezone.services import points
+    from safezone.sync.models import RosterChange
+    with database.sessions() as s:
+        resident_id = community["residents"][0].id
+        points.add_entry(s, resident_id, 2, PointsReason.PLAY, now=now)
+        s.commit()
+        s.execute(update(RosterChange).values(changed_at=now - timedelta(days=400)))
+        s.commit()
+        assert s.scalar(select(func.count()).select_from(RosterChange))
+    monkeypatch.setattr("waitress.serve", lambda app, **kw: app.extensions["safezone"].database.dispose())
+    ctx = CliContext()
+    ctx._settings = settings
+    result = CliRunner().invoke(module.admin_cmd, [], obj=ctx)
+    assert result.exit_code == 0, result.output
+    with database.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(RosterChange)) == 0
