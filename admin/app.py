@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -23,6 +23,9 @@ from safezone.db.base import utcnow
 
 #: Failed or not, a client may try to log in this often.
 LOGIN_LIMIT = "10 per minute"
+#: A kiosk (or anyone) may try an enrolment code this often: codes are long and expire, and
+#: this keeps guessing from being even a question.
+ENROL_LIMIT = "10 per minute"
 
 
 def _secret_key(settings: Settings) -> str:
@@ -87,6 +90,7 @@ def create_app(
     app.view_functions["auth.login"] = limiter.limit(LOGIN_LIMIT, methods=["POST"])(
         app.view_functions["auth.login"]
     )
+    app.view_functions["api.enrol"] = limiter.limit(ENROL_LIMIT)(app.view_functions["api.enrol"])
     _register_error_pages(app)
     app.jinja_env.globals.update(site_name=settings.site_name)
     return app
@@ -100,6 +104,10 @@ def _register_error_pages(app: Flask) -> None:
     for code, key in ((403, "err.forbidden"), (404, "err.not_found"), (429, "err.too_many")):
 
         def handler(_error, code: int = code, key: str = key):
+            if request.path.startswith("/api/"):  # kiosks get the API's JSON refusal, not a page
+                from admin.api.views import api_error
+
+                return api_error(code)
             return render_template("errors/error.html", code=code, message_key=key), code
 
         app.register_error_handler(code, handler)

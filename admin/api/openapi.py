@@ -36,6 +36,7 @@ def _errors(*codes: int) -> dict[str, Any]:
              "(kind, id, reason) / 编号冲突",
         413: "Body larger than the limit / 请求体过大",
         415: "Body is not application/json / 需要 JSON",
+        429: "Too many enrolment attempts from this address (10 a minute) / 请求过于频繁",
         422: "Payload fails validation, or names residents, sessions or roadshows the server "
              "does not have; details name each refused record (kind, id, reason) and each "
              "invalid field (loc) / 数据校验失败",
@@ -91,7 +92,7 @@ def openapi_document() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {
                     "application/json": {"schema": _ref(schemas.EnrolRequest)}}},
                 "responses": {"200": _json(schemas.EnrolResponse, "Enrolled / 注册成功"),
-                              **_errors(400, 403, 413, 415, 422, 503)},
+                              **_errors(400, 403, 413, 415, 422, 429, 503)},
             }},
             "/api/v1/kiosk": {"get": {
                 "operationId": "whoami", "summary": "The kiosk the token belongs to",

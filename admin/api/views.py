@@ -52,6 +52,20 @@ class _Refusal(Exception):
         self.truncated = truncated
 
 
+#: Refusals the app itself raises on API routes (unknown route, wrong method, rate limit).
+_GENERIC_ERRORS = {
+    403: ("forbidden", "无权访问 / forbidden"),
+    404: ("not_found", "没有这个接口 / no such API route"),
+    429: ("rate_limited", "请求过于频繁，请稍后再试 / too many requests; wait a minute and retry"),
+}
+
+
+def api_error(status: int) -> Response:
+    """The JSON refusal for an error raised outside a view on an API route (``ApiError``)."""
+    error, message = _GENERIC_ERRORS.get(status, ("error", "请求被拒绝 / request refused"))
+    return _error(status, error, message)
+
+
 def _error(status: int, error: str, message: str, details: Sequence[dict[str, Any]] = (),
            headers: dict[str, str] | None = None, *, truncated: bool = False) -> Response:
     """A JSON refusal (see ``ApiError``); at most ``MAX_ERROR_DETAILS`` details, and

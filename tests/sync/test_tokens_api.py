@@ -247,3 +247,15 @@ def test_content_pack_is_versioned(client: FlaskClient, enrolled: dict) -> None:
     again = client.get("/api/v1/content", headers={**_auth(enrolled["token"]),
                                                     "If-None-Match": f'"{pack["version"]}"'})
     assert again.status_code == 304
+
+
+def test_enrolment_attempts_are_rate_limited_with_a_json_refusal(client: FlaskClient) -> None:
+    codes = [client.post("/api/v1/enrol", json={"code": f"WRONGCODE{n:03d}"}).status_code
+             for n in range(11)]
+    assert codes[:10] == [403] * 10 and codes[10] == 429
+    refused = client.post("/api/v1/enrol", json={"code": "WRONGCODE999"})
+    assert refused.status_code == 429 and refused.is_json
+    assert refused.get_json()["error"] == "rate_limited"
+    # Unknown API routes answer in JSON too (a kiosk never gets an HTML page).
+    missing = client.get("/api/v1/no-such-thing")
+    assert missing.status_code == 404 and missing.get_json()["error"] == "not_found"
