@@ -69,6 +69,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{moves} card(s) still had to move",
     },
     "seq.should_be": {"zh-CN": "应是第 {n} 步", "en": "Should be step {n}"},
+    # the same on two lines, for a card whose words need the room (broken where it reads well)
+    "seq.should_be_stacked": {"zh-CN": "应是\n第 {n} 步", "en": "Should be\nstep {n}"},
     "seq.right_order": {"zh-CN": "正确顺序", "en": "The right order"},
     "seq.move_me": {"zh-CN": "放错了", "en": "Misplaced"},
     "seq.in_place": {"zh-CN": "位置对", "en": "In place"},

@@ -35,6 +35,9 @@ _FEEDBACK_PAD_X = 30
 _FEEDBACK_PAD_Y = 24
 #: Between the verdict and a note beside it.
 _NOTE_GAP = 36
+#: A card's grip starts this far from its right edge; its words stop this far from it.
+_GRIP_X = 56
+GRIP_ROOM = _GRIP_X + 20
 
 
 class GameScene(Scene):
@@ -270,12 +273,7 @@ def card_surface(ui, size: tuple[int, int], text: str, *, picture: pygame.Surfac
                  fill: tuple[int, int, int] = theme.CARD) -> pygame.Surface:
     """A draggable card drawn once: white rounded body, border, optional picture and number."""
     width, height = size
-    # Opaque with a colour key for the rounded corners: blits far faster than per-pixel alpha.
-    surface = pygame.Surface(size)
-    surface.fill(COLOUR_KEY)
-    surface.set_colorkey(COLOUR_KEY)
-    pygame.draw.rect(surface, fill, surface.get_rect(), border_radius=28)
-    pygame.draw.rect(surface, theme.TEAL, surface.get_rect(), 5, border_radius=28)
+    surface = card_body(size, fill)
     x = 28
     if number is not None:
         badge = Rect(20, (height - 72) // 2, 72, 72)
@@ -283,15 +281,36 @@ def card_surface(ui, size: tuple[int, int], text: str, *, picture: pygame.Surfac
         digit = ui.text.render(number, theme.NORMAL_TYPE.heading, theme.ON_TEAL, bold=True)
         surface.blit(digit, digit.get_rect(center=badge.center))
         x = badge.right + 24
-    # A grip (three bars) on the right says "you can move me" without words.
-    grip_x = width - 56
-    for index in range(3):
-        pygame.draw.rect(surface, theme.SHADOW, Rect(grip_x, height // 2 - 22 + index * 18, 30, 8), border_radius=4)
-    right = grip_x - 20
+    draw_grip(surface)
+    right = width - GRIP_ROOM
     if picture is not None:
         surface.blit(picture, (x, (height - picture.get_height()) // 2))
         x += picture.get_width() + 24
     size_px = text_size or ui.types.button
     block = ui.text.fit(text, size_px, theme.INK, max(40, right - x), height - 24, theme.NORMAL_TYPE.small, bold=True)
     surface.blit(block, (x, (height - block.get_height()) // 2))
+    return finish_card(surface)
+
+
+def card_body(size: tuple[int, int], fill: tuple[int, int, int] = theme.CARD) -> pygame.Surface:
+    """A card's white rounded body with its teal border, on a colour-keyed surface."""
+    # Opaque with a colour key for the rounded corners: blits far faster than per-pixel alpha.
+    surface = pygame.Surface(size)
+    surface.fill(COLOUR_KEY)
+    surface.set_colorkey(COLOUR_KEY)
+    pygame.draw.rect(surface, fill, surface.get_rect(), border_radius=28)
+    pygame.draw.rect(surface, theme.TEAL, surface.get_rect(), 5, border_radius=28)
+    return surface
+
+
+def draw_grip(surface: pygame.Surface) -> None:
+    """A grip (three bars) at the card's right: says "you can move me" without words."""
+    width, height = surface.get_size()
+    grip_x = width - _GRIP_X
+    for index in range(3):
+        pygame.draw.rect(surface, theme.SHADOW, Rect(grip_x, height // 2 - 22 + index * 18, 30, 8), border_radius=4)
+
+
+def finish_card(surface: pygame.Surface) -> pygame.Surface:
+    """The card converted for fast blits (once a display exists; tests may draw before)."""
     return surface.convert() if pygame.display.get_surface() is not None else surface

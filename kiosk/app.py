@@ -160,11 +160,15 @@ class KioskApp:
         return surface
 
     def site_title(self, separator: str = " · ") -> str:
-        """Community name and zone name (or the roadshow, in event mode) for the top bar;
-        ``separator="\\n"`` stacks them (a top bar short of room, see Scene.draw_top_bar)."""
+        """Community name and zone name (or the roadshow, in event mode), as one line."""
+        return separator.join(self.site_title_parts())
+
+    def site_title_parts(self) -> tuple[str, str]:
+        """The top bar's title in its two parts: the community's name, and the zone's or (in
+        event mode) the roadshow's (laid out by Scene.top_bar_title)."""
         if self.event is not None:
-            return f"{self.site_name}{separator}{self.ui.pick(self.event.title, self.event.title_en)}"
-        return f"{self.site_name}{separator}{self.ui.tr('attract.welcome')}"
+            return self.site_name, self.ui.pick(self.event.title, self.event.title_en)
+        return self.site_name, self.ui.tr("attract.welcome")
 
     def top_bar_state(self) -> str | None:
         """What the top bar shows besides the title and toggles: the sync pill's message key

@@ -14,6 +14,7 @@ import pygame
 
 from kiosk import theme
 from kiosk.input import Action, Command, Press, Release, Scan
+from kiosk.top_bar import TitleFit, fit_title
 from kiosk.widgets import Button, Widget
 
 if TYPE_CHECKING:
@@ -22,11 +23,13 @@ if TYPE_CHECKING:
 #: Height of the top bar holding the community name and the toggles.
 TOP_BAR = 128
 MARGIN = 60
-#: Least space between the top bar's title and the sync pill, and the smallest the title
-#: shrinks to beside it: under the 36 px body minimum only there and only for a long roadshow
-#: title, because its whole name on two lines beats one cut short with an ellipsis.
+#: Least space between the top bar's title and what is right of it (the toggles, the sync pill).
 _TITLE_GAP = 32
-_TITLE_MIN = 30
+#: The text-size and language toggles at the top bar's right end: width, height, gap.
+_TOGGLE_W, _TOGGLE_H, _TOGGLE_GAP = 320, 88, 24
+#: Where the toggles start: the top bar's title ends before this (kiosk/sync_status.py puts the
+#: pill left of it too).
+CHROME_LEFT = theme.DESIGN_SIZE[0] - MARGIN - 2 * _TOGGLE_W - _TOGGLE_GAP
 
 
 class Scene:
@@ -181,15 +184,25 @@ class Scene:
         redraw state (``kiosk.redraw.scene_state``), so it costs a frame only when it changes.
         """
         ui = self.ui
-        title = ui.text.render(self.app.site_title(), ui.types.body, theme.INK, bold=True)
         indicator = self.app.sync_indicator
-        pill = indicator.draw(surface, ui) if indicator is not None else None
-        if pill is not None and MARGIN + title.get_width() + _TITLE_GAP > pill.left:
-            # A long title (English, a roadshow's, large text) gives way to the pill: the name
-            # above the zone or roadshow, smaller, never drawn under the pill.
-            title = ui.text.fit(self.app.site_title(separator="\n"), ui.types.body, theme.INK,
-                                pill.left - _TITLE_GAP - MARGIN, TOP_BAR - 12, _TITLE_MIN, bold=True)
+        if indicator is not None:
+            indicator.draw(surface, ui)
+        fit = self.top_bar_title()
+        title = ui.text.block(fit.text, fit.size, theme.INK, fit.width, bold=True)
         surface.blit(title, (MARGIN, (TOP_BAR - title.get_height()) // 2))
+
+    def top_bar_title(self) -> TitleFit:
+        """The top bar's title laid out (kiosk/top_bar.py) to end before the toggles and, while
+        it shows, the sync pill: a long one (English, large text, a roadshow's) takes two
+        lines, then gets smaller, never under them."""
+        ui = self.ui
+        right = CHROME_LEFT if self.chrome else theme.DESIGN_SIZE[0] - MARGIN
+        indicator = self.app.sync_indicator
+        pill = indicator.rect(ui) if indicator is not None else None
+        if pill is not None:
+            right = min(right, pill.left)
+        site, part = self.app.site_title_parts()
+        return fit_title(ui.text, site, part, right - _TITLE_GAP - MARGIN, TOP_BAR - 12, ui.large)
 
     def draw_content(self, surface: pygame.Surface) -> None:
         """Scene drawing between the background and the widgets."""
@@ -213,7 +226,7 @@ class Scene:
     def _add_chrome(self) -> None:
         ui = self.ui
         # The toggles keep one size: they must stay findable, and large text is for the content.
-        width, height, gap, size = 320, 88, 24, theme.NORMAL_TYPE.small
+        width, height, gap, size = _TOGGLE_W, _TOGGLE_H, _TOGGLE_GAP, theme.NORMAL_TYPE.small
         right = theme.DESIGN_SIZE[0] - MARGIN
         lang = Button("lang", pygame.Rect(right - width, 20, width, height), ui.tr("lang.toggle"),
                       self.app.toggle_language, style="chrome", text_size=size)

@@ -9,6 +9,8 @@ view only draws it and turns taps into ``tap_walk``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pygame
 
 from games.art import panel
@@ -59,6 +61,26 @@ def draw_figure(surface: pygame.Surface, colour, centre: tuple[int, int], size: 
         pygame.draw.line(surface, colour, (body.right, body.y + width), (body.right + round(0.3 * u), round(cy + 1.2 * u)), width)
 
 
+@dataclass
+class _Painted:
+    """What ``CrossingScene.draw`` keeps between frames: the still picture, the feedback card,
+    the keys they were drawn for, and what the last frame painted over the still picture.
+
+    One object rather than the scene's own attributes: the redraw state
+    (``kiosk.redraw.scene_state``) reads a scene's plain attributes, and these caches going from
+    None to a picture in the first draw made the state look changed, so the first frame of a
+    still screen was drawn twice.
+    """
+
+    still: pygame.Surface | None = None
+    still_key: tuple | None = None
+    card: pygame.Surface | None = None
+    card_key: tuple | None = None
+    #: The surface the last frame went to (patched with dirty rectangles when it is the same).
+    canvas: pygame.Surface | None = None
+    painted: list[Rect] = field(default_factory=list)
+
+
 class CrossingScene(GameScene):
     """One level: a few rounds of waiting for the right moment and crossing."""
 
@@ -73,12 +95,7 @@ class CrossingScene(GameScene):
         self._walk_progress = 0.0
         self.street: pygame.Surface | None = None
         self.child: pygame.Surface | None = None
-        self._still: pygame.Surface | None = None
-        self._still_key: tuple | None = None
-        self._card: pygame.Surface | None = None
-        self._canvas: pygame.Surface | None = None
-        self._painted: list[Rect] = []
-        self._card_key: tuple | None = None
+        self._paint = _Painted()
 
     # -- layout ----------------------------------------------------------------------------
     def enter(self) -> None:
@@ -235,20 +252,21 @@ class CrossingScene(GameScene):
         blink = int(self._blink * 3) % 2 if self.rules.light == "flashing" else 0
         key = (self.rules.light, blink, self.subtitle_key, len(self.rules.round_scores), self.rules.finished,
                self.ui.lang, self.ui.large, self.app.top_bar_state(), widget_state(self.widgets))
-        if self._still is None:
-            self._still = pygame.Surface(theme.DESIGN_SIZE).convert()
-        if key != self._still_key:
-            self.draw_background(self._still)
-            self._draw_still(self._still)
+        cache = self._paint
+        if cache.still is None:
+            cache.still = pygame.Surface(theme.DESIGN_SIZE).convert()
+        if key != cache.still_key:
+            self.draw_background(cache.still)
+            self._draw_still(cache.still)
             for widget in self.widgets:
-                widget.draw(self._still, self.ui)
-            self._still_key = key
-            self._canvas = None
-        if self._canvas is surface:
-            for rect in self._painted:
-                surface.blit(self._still, rect, rect)
+                widget.draw(cache.still, self.ui)
+            cache.still_key = key
+            cache.canvas = None
+        if cache.canvas is surface:
+            for rect in cache.painted:
+                surface.blit(cache.still, rect, rect)
         else:
-            surface.blit(self._still, (0, 0))
+            surface.blit(cache.still, (0, 0))
         painted = self._draw_cars(surface)
         painted.append(self._draw_child(surface))
         if self.last is not None and not self.rules.finished:
@@ -257,22 +275,23 @@ class CrossingScene(GameScene):
         if self.rules.finished:
             painted.append(self._blit_card(surface, ("finished", self.rules.score), Rect(460, 300, 1000, 360),
                                            self._draw_finished))
-        self._painted = painted
+        cache.painted = painted
         # Only a canvas nothing else drew over (no overlay) may be patched next frame.
-        self._canvas = surface if self.app.stack and self.app.stack[-1] is self else None
+        cache.canvas = surface if self.app.stack and self.app.stack[-1] is self else None
 
     def _blit_card(self, surface: pygame.Surface, key: tuple, rect: Rect, paint) -> Rect:
         """A feedback card drawn once (per language and text size) and blitted every frame."""
         from games.view_common import COLOUR_KEY
 
+        cache = self._paint
         key = (*key, self.ui.lang, self.ui.large)
-        if self._card_key != key or self._card is None:
+        if cache.card_key != key or cache.card is None:
             card = pygame.Surface((rect.width, rect.height + 8))
             card.fill(COLOUR_KEY)
             card.set_colorkey(COLOUR_KEY)
             paint(card, Rect(0, 0, rect.width, rect.height))
-            self._card, self._card_key = card.convert(), key
-        return surface.blit(self._card, rect.topleft)
+            cache.card, cache.card_key = card.convert(), key
+        return surface.blit(cache.card, rect.topleft)
 
     def _draw_finished(self, surface: pygame.Surface, rect: Rect) -> None:
         self.draw_feedback(surface, rect, True, self.tr("cross.safe"),

@@ -9,6 +9,7 @@ hazard's name and its explanation, and the right tone; a miss shows a ✗ and wo
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pygame
 
@@ -64,6 +65,19 @@ def area_rect(area) -> Rect:
     return Rect(round(SCENE.x + box.x * SCALE), round(SCENE.y + box.y * SCALE), round(box.w * SCALE), round(box.h * SCALE))
 
 
+@dataclass
+class _Background:
+    """The composed background (``HazardHuntScene.draw_background``) and the key it was drawn for.
+
+    One object rather than two attributes of the scene: the redraw state
+    (``kiosk.redraw.scene_state``) reads a scene's plain attributes, and these going from None to
+    a picture in the first draw made the state look changed, so the first frame was drawn twice.
+    """
+
+    surface: pygame.Surface | None = None
+    key: tuple | None = None
+
+
 class HazardHuntScene(GameScene):
     """One scene, from the first tap to "see my score"."""
 
@@ -78,8 +92,7 @@ class HazardHuntScene(GameScene):
         self.hint: Hint | None = None
         self._hint_shown = False
         self._clock = 0.0
-        self._base: pygame.Surface | None = None
-        self._base_key: tuple | None = None
+        self._background = _Background()
 
     # -- layout ----------------------------------------------------------------------------
     def enter(self) -> None:
@@ -238,8 +251,9 @@ class HazardHuntScene(GameScene):
         """Paper, top bar, title and the scene picture: composed once per language, text size
         and sync pill, so every redraw (a tap, the hint's pulse) starts with one opaque blit."""
         key = (self.ui.lang, self.ui.large, self.app.site_title(), self.app.top_bar_state())
-        if self._base is None or self._base_key != key:
-            base = self._base or pygame.Surface(theme.DESIGN_SIZE).convert()
+        cached = self._background
+        if cached.surface is None or cached.key != key:
+            base = cached.surface or pygame.Surface(theme.DESIGN_SIZE).convert()
             super().draw_background(base)
             ui = self.ui
             # Between the top bar and the picture (72 px): as big as that allows, never cut.
@@ -249,8 +263,8 @@ class HazardHuntScene(GameScene):
             pygame.draw.rect(base, theme.SHADOW, SCENE.inflate(12, 12), border_radius=10)
             if self.picture is not None:
                 base.blit(self.picture, SCENE.topleft)
-            self._base, self._base_key = base, key
-        surface.blit(self._base, (0, 0))
+            cached.surface, cached.key = base, key
+        surface.blit(cached.surface, (0, 0))
 
     def draw_content(self, surface: pygame.Surface) -> None:
         """Marks, side panel, cards (title and picture are in the background)."""

@@ -2,10 +2,11 @@
 
 A card dropped on another slot takes that place and the cards in between shift (each flies to
 its new slot); dropped anywhere else it flies back. After "check" every card shows ✓ (in place)
-or ✗ with the step it should be, the verdict names how many cards were still to move, and the
-explanation follows — in the verdict card when it fits there whole, else over the list behind
-a "why?" button (which then reads "my order" to bring the marked list back). The submit is
-written as the round's record when the verdict appears.
+or ✗ in its number gutter and a misplaced card "should be step N" in a column of its face its
+words never enter (games/sequence/layout.py); the verdict names how many cards were still to
+move, and the explanation follows — in the verdict card when it fits there whole, else over the
+list behind a "why?" button (which then reads "my order" to bring the marked list back). The
+submit is written as the round's record when the verdict appears.
 """
 
 from __future__ import annotations
@@ -14,8 +15,19 @@ import pygame
 
 from games.art import panel
 from games.drag import CardLayer, DragCard, DragController
+from games.sequence.layout import (
+    GUTTER,
+    LIST,
+    PICTURE_GAP,
+    TAG_BORDER,
+    TAG_PAD_Y,
+    CardLayout,
+    card_rect,
+    layout_card,
+    slot_rects,
+)
 from games.sequence.rules import SequenceRules, SubmitResult
-from games.view_common import FeedbackFit, GameScene, card_surface, text_of
+from games.view_common import FeedbackFit, GameScene, card_body, draw_grip, finish_card, text_of
 from kiosk import theme
 from kiosk.fitting import fit_text_sizes
 from kiosk.input import Move, Press, Release
@@ -24,8 +36,6 @@ from kiosk.ui import Ui
 from kiosk.widgets import Button, Widget
 
 Rect = pygame.Rect
-_LIST = Rect(60, 270, 1120, 780)
-_GUTTER = 96
 _PANEL = Rect(1230, 270, 1920 - 60 - 1230, 780)
 
 
@@ -41,12 +51,12 @@ class Slot(Widget):
         """The position number in the gutter and an empty well behind the card."""
         if not self.visible:
             return
-        well = Rect(self.rect.x + _GUTTER, self.rect.y, self.rect.width - _GUTTER, self.rect.height)
+        well = Rect(self.rect.x + GUTTER, self.rect.y, self.rect.width - GUTTER, self.rect.height)
         pygame.draw.rect(surface, theme.SELECTED if self.hover else theme.PAPER_DEEP, well, border_radius=28)
         if self.hover:
             pygame.draw.rect(surface, theme.INK, well, 6, border_radius=28)
         number = ui.text.render(str(self.index + 1), ui.types.title, theme.TEAL, bold=True)
-        surface.blit(number, (self.rect.x + (_GUTTER - number.get_width()) // 2 - 8,
+        surface.blit(number, (self.rect.x + (GUTTER - number.get_width()) // 2 - 8,
                               self.rect.centery - number.get_height() // 2))
 
 
@@ -61,6 +71,9 @@ class SequenceScene(GameScene):
         self.drag = DragController()
         self.layer = CardLayer()
         self._faces: dict[tuple, pygame.Surface] = {}
+        #: (language, large text, grip) of the faces kept; a tuple, never a plain value, so it
+        #: stays out of the redraw state (kiosk.redraw.scene_state).
+        self._faces_for: tuple = ()
         self.result: SubmitResult | None = None
         #: After the check: the explanation shown over the list instead of the marked cards.
         self.show_why = False
@@ -69,15 +82,12 @@ class SequenceScene(GameScene):
         self._verdict_card: Rect | None = None
         self._why_inline = True
         count = len(rules.order)
-        gap = 16
-        height = min(160, (_LIST.height - gap * (count - 1)) // count)
-        self.slot_rects = [Rect(_LIST.x, _LIST.y + i * (height + gap), _LIST.width, height) for i in range(count)]
+        self.slot_rects = slot_rects(count)
         self.drag.targets = {f"slot_{i + 1}": self._card_rect(i) for i in range(count)}
         self.cards: dict[int, DragCard] = {}
 
     def _card_rect(self, index: int) -> Rect:
-        slot = self.slot_rects[index]
-        return Rect(slot.x + _GUTTER, slot.y, slot.width - _GUTTER, slot.height)
+        return card_rect(self.slot_rects[index])
 
     # -- layout ----------------------------------------------------------------------------
     def enter(self) -> None:
@@ -90,24 +100,66 @@ class SequenceScene(GameScene):
         rect = self._card_rect(0)
         for position in self.rules.order:
             step = self.rules.sequence.steps[position]
-            card = DragCard(f"step_{position + 1}", self._card_rect(0), self._face(step, rect.size),
+            card = DragCard(f"step_{position + 1}", self._card_rect(0), self._face(step, rect.size, position),
                             text_of(self.ui, step.text), payload=position)
             self.cards[position] = card
         self._place(animate=False)
 
-    def _face(self, step, size: tuple[int, int]) -> pygame.Surface:
-        # Rendered once per language and text size: a rebuild after every drop must stay cheap.
-        key = (id(step), size, self.ui.lang, self.ui.large)
+    def _face(self, step, size: tuple[int, int], position: int) -> pygame.Surface:
+        # Rendered once per language, text size and check: a rebuild after every drop must stay
+        # cheap. Only the current set is kept (a card face is over half a megabyte, and the
+        # check or a toggle makes the others unlikely to be seen again soon).
+        tags = self._tags(position)
+        grip = self.result is None
+        setting = (self.ui.lang, self.ui.large, grip)
+        if self._faces_for != setting:
+            self._faces.clear()
+            self._faces_for = setting
+        key = (id(step), size, tags)
         face = self._faces.get(key)
         if face is None:
-            face = self._faces[key] = self._render_face(step, size)
+            face = self._faces[key] = self._render_face(step, size, tags, grip)
         return face
 
-    def _render_face(self, step, size: tuple[int, int]) -> pygame.Surface:
+    def card_layout(self, step, size: tuple[int, int], tags: tuple[str, ...] = (),
+                    grip: bool = True) -> tuple[CardLayout, pygame.Surface | None]:
+        """Where a card's words go (games/sequence/layout.py), and the step's picture."""
         side = size[1] - 30
         picture = self.art.fitted(step.image, side, side)
-        return card_surface(self.ui, size, text_of(self.ui, step.text), picture=picture,
-                            text_size=self.ui.types.heading if self.kids else self.ui.types.button)
+        layout = layout_card(self.ui.text, size, text_of(self.ui, step.text), large=self.ui.large, kids=self.kids,
+                             picture_width=picture.get_width() if picture is not None else 0, tags=tags, grip=grip)
+        return layout, picture
+
+    def _render_face(self, step, size: tuple[int, int], tags: tuple[str, ...], grip: bool) -> pygame.Surface:
+        """A card: the step's picture and words, the grip while it can move, and after the check
+        "should be step N" in a column of its own when it is misplaced."""
+        ui = self.ui
+        layout, picture = self.card_layout(step, size, tags, grip)
+        surface = card_body(size)
+        if grip:
+            draw_grip(surface)
+        if picture is not None:
+            x = layout.blocks[0][1].x - picture.get_width() - PICTURE_GAP
+            surface.blit(picture, (x, (size[1] - picture.get_height()) // 2))
+        for words, box in layout.blocks:
+            block = ui.text.fit(words, layout.text_size, theme.INK, box.width, box.height, layout.text_size, bold=True)
+            surface.blit(block, box.topleft)
+        if layout.tag is not None:
+            tag_box = layout.tag_box
+            pygame.draw.rect(surface, theme.CARD, tag_box, border_radius=12)
+            pygame.draw.rect(surface, theme.BAD_RED, tag_box, TAG_BORDER, border_radius=12)
+            label = ui.text.fit(layout.tag, layout.tag_size, theme.BAD_RED, layout.tag_width,
+                                tag_box.height - 2 * TAG_PAD_Y, layout.tag_size, bold=True, align="center")
+            surface.blit(label, (tag_box.centerx - label.get_width() // 2, tag_box.y + TAG_PAD_Y))
+        return finish_card(surface)
+
+    def _tags(self, position: int) -> tuple[str, ...]:
+        """The tag "should be step N" (on one line, and on two) of a card the check found
+        misplaced; nothing before the check or for a card in its place."""
+        result = self.result
+        if result is None or result.order.index(position) not in result.misplaced:
+            return ()
+        return (self.tr("seq.should_be", n=position + 1), self.tr("seq.should_be_stacked", n=position + 1))
 
     def _place(self, animate: bool = True) -> None:
         """Every card to the slot of its current position; ids follow positions (``card_1``...)."""
@@ -128,7 +180,7 @@ class SequenceScene(GameScene):
             self.add(slot)
         for position, card in self.cards.items():
             step = self.rules.sequence.steps[position]
-            card.surface = self._face(step, card.home.size)
+            card.surface = self._face(step, card.home.size, position)
             card.label = text_of(ui, step.text)
             card.enabled = self.result is None
         for card in self.drag.cards:
@@ -253,9 +305,9 @@ class SequenceScene(GameScene):
     def _draw_why(self, surface: pygame.Surface) -> None:
         """The explanation over the list (cards and marks under it), whole at the largest size."""
         ui = self.ui
-        pygame.draw.rect(surface, theme.PAPER, _LIST.inflate(20, 30))  # the cards' corners and shadows
-        panel(surface, _LIST)
-        inner = _LIST.inflate(-60, -60)
+        pygame.draw.rect(surface, theme.PAPER, LIST.inflate(20, 30))  # the cards' corners and shadows
+        panel(surface, LIST)
+        inner = LIST.inflate(-60, -60)
         title = self.tr("seq.why_title")
         body = text_of(ui, self.rules.sequence.explanation)
 
@@ -273,23 +325,14 @@ class SequenceScene(GameScene):
         surface.blit(words, (inner.x, y))
 
     def _draw_marks(self, surface: pygame.Surface) -> None:
-        """✓ or ✗ in the number gutter; a misplaced card also gets "should be step k"."""
-        ui = self.ui
-        for index, position in enumerate(self.result.order):
+        """✓ or ✗ in the number gutter (a misplaced card's face carries "should be step k")."""
+        for index in range(len(self.result.order)):
             slot = self.slot_rects[index]
-            rect = self._card_rect(index)
             wrong = index in self.result.misplaced
             side = min(80, slot.height - 10)
-            gutter = Rect(slot.x, slot.y, _GUTTER, slot.height)
+            gutter = Rect(slot.x, slot.y, GUTTER, slot.height)
             pygame.draw.rect(surface, theme.PAPER, gutter)
             surface.blit(pictogram("cross" if wrong else "check", side), (gutter.centerx - side // 2 - 8, gutter.centery - side // 2))
-            if not wrong:
-                continue
-            tag = ui.text.render(self.tr("seq.should_be", n=position + 1), theme.NORMAL_TYPE.small, theme.BAD_RED, bold=True)
-            box = Rect(rect.right - tag.get_width() - 110, rect.y - 18, tag.get_width() + 24, tag.get_height() + 8)
-            pygame.draw.rect(surface, theme.CARD, box, border_radius=12)
-            pygame.draw.rect(surface, theme.BAD_RED, box, 3, border_radius=12)
-            surface.blit(tag, (box.x + 12, box.y + 4))
 
     def draw_content(self, surface: pygame.Surface) -> None:
         """Title, instruction or verdict with the right order and the explanation."""

@@ -138,6 +138,16 @@ class GameChoiceScene(Scene):
                 return True
         return super().on_command(name)
 
+    def draw_state(self) -> tuple:
+        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays.
+
+        The cards, the topic and the notice are in the scene's widgets and plain attributes;
+        the skipped games are read once at start-up and never change while the screen shows.
+        """
+        from kiosk.redraw import scene_state
+
+        return scene_state(self, self.kids)
+
     def draw_content(self, surface: pygame.Surface) -> None:
         """Title, and a notice for skipped or failing games."""
         ui = self.ui

@@ -13,6 +13,7 @@ from kiosk.backend import (
     BackendError,
     FinishOutcome,
     IdentifyOutcome,
+    LeaderInfo,
     Player,
     PlayRef,
     RankRow,
@@ -46,6 +47,7 @@ class FakeBackend:
     finished: list[dict[str, Any]] = field(default_factory=list)
     identified: list[str] = field(default_factory=list)
     roadshows: list[RoadshowInfo] = field(default_factory=list)
+    leaders: list[LeaderInfo] = field(default_factory=list)
     ranking: list[RankRow] = field(default_factory=lambda: [
         RankRow(5, "1号地块5栋", 2310, 41), RankRow(12, "2号地块3栋", 1980, 37),
         RankRow(3, "1号地块3栋", 1420, 22), RankRow(17, "3号地块1栋", 990, 18),
@@ -103,6 +105,10 @@ class FakeBackend:
     def upcoming_roadshows(self, now: datetime, limit: int = 3) -> list[RoadshowInfo]:
         """The configured roadshows."""
         return self.roadshows[:limit]
+
+    def event_leaderboard(self, event_id: uuid.UUID, limit: int = 8) -> list[LeaderInfo]:
+        """The configured leaders of the event the kiosk is switched to."""
+        return self.leaders[:limit]
 
 
 def _question(qid: str, audience: str, prompt_zh: str, prompt_en: str, extra: str) -> str:
