@@ -25,11 +25,12 @@ TOP_BAR = 128
 MARGIN = 60
 #: Least space between the top bar's title and what is right of it (the toggles, the sync pill).
 _TITLE_GAP = 32
-#: The text-size and language toggles at the top bar's right end: width, height, gap.
-_TOGGLE_W, _TOGGLE_H, _TOGGLE_GAP = 320, 88, 24
+#: The text-size and language toggles at the top bar's right end: width, height, and the gap
+#: between them (the sync pill keeps the same gap left of them, kiosk/sync_status.py).
+_TOGGLE_W, _TOGGLE_H, TOGGLE_GAP = 320, 88, 24
 #: Where the toggles start: the top bar's title ends before this (kiosk/sync_status.py puts the
 #: pill left of it too).
-CHROME_LEFT = theme.DESIGN_SIZE[0] - MARGIN - 2 * _TOGGLE_W - _TOGGLE_GAP
+CHROME_LEFT = theme.DESIGN_SIZE[0] - MARGIN - 2 * _TOGGLE_W - TOGGLE_GAP
 
 
 class Scene:
@@ -226,7 +227,7 @@ class Scene:
     def _add_chrome(self) -> None:
         ui = self.ui
         # The toggles keep one size: they must stay findable, and large text is for the content.
-        width, height, gap, size = _TOGGLE_W, _TOGGLE_H, _TOGGLE_GAP, theme.NORMAL_TYPE.small
+        width, height, gap, size = _TOGGLE_W, _TOGGLE_H, TOGGLE_GAP, theme.NORMAL_TYPE.small
         right = theme.DESIGN_SIZE[0] - MARGIN
         lang = Button("lang", pygame.Rect(right - width, 20, width, height), ui.tr("lang.toggle"),
                       self.app.toggle_language, style="chrome", text_size=size)

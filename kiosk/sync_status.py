@@ -26,12 +26,14 @@ from typing import TYPE_CHECKING, Protocol
 import pygame
 
 from kiosk import theme
+from kiosk.scene import CHROME_LEFT, TOGGLE_GAP
 
 if TYPE_CHECKING:
     from kiosk.ui import Ui
 
-#: Where the pill ends on the right: the toggles' gap (24 px) left of the text-size toggle.
-RIGHT = theme.DESIGN_SIZE[0] - 60 - 2 * 320 - 24 - 24
+#: Where the pill ends on the right: the toggles' gap left of the text-size toggle (one
+#: definition of where the toggles start: ``kiosk.scene.CHROME_LEFT``).
+RIGHT = CHROME_LEFT - TOGGLE_GAP
 #: Widest the pill may be; its message is short, so this only bounds a surprise translation.
 _MAX_WIDTH = 560
 #: The pill keeps one size in normal and large text, like the toggles beside it (large text is

@@ -4,7 +4,11 @@
   each with "应是第 N 步" / "Should be step N" in a column of its own (games/sequence/layout.py);
 - ``25-event-long-title[-offline]-<lang>[-large].png``: event mode with a roadshow title as long
   as staff may type one (40 characters in Chinese, 80 in English) in the top bar, ending before
-  the toggles and, offline, before the sync pill (kiosk/top_bar.py).
+  the toggles and, offline, before the sync pill (kiosk/top_bar.py);
+- ``26-attract-long-tip-en-large.png``: the attract screen in large English with its longest tip;
+- ``27-event-attract-long-title-<lang>[-large].png``: the event's attract screen with that long
+  title in its banner (two lines, never cut) and the event's longest tip
+  (kiosk/scenes/attract_layout.py).
 
 Run: ``.venv/bin/python docs/kiosk/make_long_text_screenshots.py`` (headless, under a minute).
 It builds the demo database of ``make_screenshots.py`` plus a roadshow happening now and a
@@ -26,6 +30,7 @@ from make_offline_screenshots import _OFFLINE
 from make_screenshots import NOW, OUT, _prepare
 
 from kiosk.main import build_app, load_bundle, use_dummy_drivers
+from kiosk.scenes.attract_layout import TIP_WIDTH
 
 PIN = "2580"
 LONG_TITLE_ZH = "龙凤社区消防安全主题路演：电动自行车规范充电、楼道杂物清理与灭火器使用现场教学课"
@@ -79,6 +84,18 @@ def main() -> None:
             if app.ui.large != large:
                 robot.tap("textsize")
 
+        def longest_tip() -> None:
+            # The tip taking the most room at the tip's size and width, shown now.
+            scene = app.top
+            assert scene.name == "attract"
+            words = [app.ui.pick(tip.text.zh, tip.text.en) for tip in scene.tips]
+            scene.tip_index = max(range(len(words)), key=lambda i: (
+                app.ui.text.height_of(words[i], app.ui.types.heading, TIP_WIDTH), len(words[i])))
+
+        setting("en", True)
+        longest_tip()
+        shot("26-attract-long-tip")
+        robot.wait(90)  # back to the default language and text size
         # The sequence as a guest plays it, checked as dealt: the deal is never nearly right,
         # so some cards are misplaced.
         for lang, large in (("zh-CN", False), ("en", True)):
@@ -99,6 +116,11 @@ def main() -> None:
             robot.tap(f"pin_{digit}")
         robot.tap("pin_ok")
         robot.tap("event_1")
+        for lang, large in (("zh-CN", False), ("en", True)):
+            setting(lang, large)
+            longest_tip()
+            shot("27-event-attract-long-title")
+            robot.wait(90)
         for offline, lang, large in ((False, "zh-CN", False), (False, "en", False),
                                      (True, "zh-CN", False), (True, "en", True)):
             # The offline pill as an enrolled kiosk shows it while its server is away (the

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pygame
 import pytest
-from kiosk_fakes import FakeBackend, write_games_content, write_test_content
+from kiosk_fakes import KIOSK_START, FakeBackend, write_games_content, write_test_content
 
 from kiosk.app import KioskApp, KioskOptions
 from kiosk.clock import SimClock
@@ -18,9 +17,6 @@ from kiosk.main import BuiltKiosk
 from kiosk.robot import Robot, parse_script
 from safezone.content.bundle import ContentBundle
 from safezone.content.loader import load_content
-
-#: 09:30 in the community (01:30 UTC) on a Saturday.
-KIOSK_START = datetime(2026, 11, 28, 1, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")

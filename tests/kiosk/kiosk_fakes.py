@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,9 @@ from safezone.app_context import Database
 from safezone.content.bundle import ContentBundle
 from safezone.sync.agent import enrol_replica
 from safezone.sync.schemas import EnrolResponse
+
+#: 09:30 in the community (01:30 UTC) on a Saturday: where every test kiosk's clock starts.
+KIOSK_START = datetime(2026, 11, 28, 1, 30, tzinfo=UTC)
 
 #: Card codes the fake backend knows (format is not checked here; the real one is in tests/kiosk/test_kiosk_core_backend.py).
 GOOD_CODE = "SZGOODCARD000001"

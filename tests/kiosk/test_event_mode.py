@@ -7,8 +7,8 @@ import random
 from datetime import timedelta
 
 import pytest
-from conftest import KIOSK_START
 from kiosk_db import make_card_holder
+from kiosk_fakes import KIOSK_START
 from sqlalchemy import func, select
 
 from kiosk.backend import CoreBackend
