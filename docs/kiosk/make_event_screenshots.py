@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from make_screenshots import NOW, OUT, _prepare
+from make_screenshots import NOW, _prepare, save_shot
 
 from kiosk.main import build_app, load_bundle, use_dummy_drivers
 
@@ -69,9 +69,7 @@ def main() -> None:
         robot = Robot(app, clock)
 
         def shot(name: str) -> None:
-            suffix = "-en" if app.ui.lang == "en" else "-zh"
-            app.screenshot(OUT / f"{name}{suffix}.png")
-            print("saved", f"{name}{suffix}.png")
+            save_shot(app, name)  # normal text throughout: ``-zh`` / ``-en``
 
         for lang in ("zh-CN", "en"):
             if app.ui.lang != lang:

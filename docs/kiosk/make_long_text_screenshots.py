@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from make_offline_screenshots import _OFFLINE
-from make_screenshots import NOW, OUT, _prepare
+from make_screenshots import NOW, _prepare, save_shot, switch_to
 
 from kiosk.main import build_app, load_bundle, use_dummy_drivers
 from kiosk.scenes.attract_layout import TIP_WIDTH
@@ -74,15 +74,10 @@ def main() -> None:
         robot = Robot(app, clock)
 
         def shot(name: str) -> None:
-            suffix = ("-en" if app.ui.lang == "en" else "-zh") + ("-large" if app.ui.large else "")
-            app.screenshot(OUT / f"{name}{suffix}.png")
-            print("saved", f"{name}{suffix}.png")
+            save_shot(app, name)
 
         def setting(lang: str, large: bool) -> None:
-            if app.ui.lang != lang:
-                robot.tap("lang")
-            if app.ui.large != large:
-                robot.tap("textsize")
+            switch_to(app, robot, lang, large)
 
         def longest_tip() -> None:
             # The tip taking the most room at the tip's size and width, shown now.

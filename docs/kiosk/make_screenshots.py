@@ -52,6 +52,21 @@ def _prepare(settings, bundle) -> dict[str, str]:
     return codes
 
 
+def save_shot(app, name: str) -> None:
+    """Save the screen as ``OUT/<name>-<zh|en>[-large].png`` (language and text size from the app)."""
+    suffix = ("-en" if app.ui.lang == "en" else "-zh") + ("-large" if app.ui.large else "")
+    app.screenshot(OUT / f"{name}{suffix}.png")
+    print("saved", f"{name}{suffix}.png")
+
+
+def switch_to(app, robot, lang: str, large: bool) -> None:
+    """Tap the language and text-size toggles until the kiosk shows ``lang`` at ``large``."""
+    if app.ui.lang != lang:
+        robot.tap("lang")
+    if app.ui.large != large:
+        robot.tap("textsize")
+
+
 def main() -> None:
     """Build the data and take every screenshot."""
     use_dummy_drivers()
@@ -71,15 +86,10 @@ def main() -> None:
         robot = Robot(app, clock)
 
         def shot(name: str) -> None:
-            suffix = ("-en" if app.ui.lang == "en" else "-zh") + ("-large" if app.ui.large else "")
-            app.screenshot(OUT / f"{name}{suffix}.png")
-            print("saved", f"{name}{suffix}.png")
+            save_shot(app, name)
 
         def setting(lang: str, large: bool) -> None:
-            if app.ui.lang != lang:
-                robot.tap("lang")
-            if app.ui.large != large:
-                robot.tap("textsize")
+            switch_to(app, robot, lang, large)
 
         def answer(correct: bool) -> None:
             item = app.top.rules.current
