@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -35,6 +36,9 @@ from safezone.content.bundle import ContentBundle
 from safezone.content.disabled import DisabledListError, read_disabled
 from safezone.content.schema import TOPICS
 from safezone.fonts import font_path
+
+if TYPE_CHECKING:
+    from kiosk.camera_scan import CameraScanner
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,9 @@ class KioskOptions:
     language: str = i18n.DEFAULT_LANGUAGE
     #: Fixed update step in seconds.
     step: float = 1 / 60
+    #: Scan cards with a camera too: None (off, the default), ``auto`` (the first camera), a
+    #: number or a device path (kiosk/camera_scan.py; ``safezone kiosk --camera [DEVICE]``).
+    camera: str | None = None
 
     def __post_init__(self) -> None:
         if not 5 <= self.round_size <= 10:
@@ -69,6 +76,13 @@ class KioskOptions:
         width, height = self.window_size
         if width < 320 or height < 180:
             raise ValueError(f"window {width}x{height} is too small (at least 320x180)")
+        if self.camera is not None and not self.camera.strip():
+            raise ValueError("camera must be 'auto', a number or a device path, got an empty name")
+
+
+def _camera_only(source: str) -> dict[str, str]:
+    """The ``source`` field of scan log events, for camera scans only (scanner logs unchanged)."""
+    return {"source": source} if source != "scanner" else {}
 
 
 class KioskApp:
@@ -111,6 +125,9 @@ class KioskApp:
         #: The sync agent's status (set with the indicator): its ``content`` is a newer content
         #: pack, already loaded and checked in the agent's thread, to switch to between visits.
         self.sync_status: Callable[[], StatusLike] | None = None
+        #: The camera's QR decoder thread when ``options.camera`` is set (kiosk/main.py starts
+        #: and stops it); its codes are taken once a frame and scanned like the USB scanner's.
+        self.camera: CameraScanner | None = None
         #: The roadshow this kiosk is switched to (event mode), or None.
         self.event: EventInfo | None = None
         self.stack: list[Scene] = []
@@ -193,6 +210,9 @@ class KioskApp:
             self._handle_event(event, now)
         for action in self.input.poll(now):
             self.dispatch(action)
+        if self.camera is not None:
+            for code in self.camera.take(now, self.log.emit):
+                self.dispatch(Scan(code, source="camera"))
         self._accumulator += dt
         step = self.options.step
         while self._accumulator >= step - 1e-9:
@@ -263,10 +283,11 @@ class KioskApp:
         top = self.stack[-1]
         if isinstance(action, Scan):
             if top.accepts_scan:
-                self.handle_scan(action.code)
+                self.handle_scan(action.code, source=action.source)
                 return
             if top.opaque:
-                self.log.emit("scan_ignored", scene=top.name, length=len(action.code))
+                self.log.emit("scan_ignored", scene=top.name, length=len(action.code),
+                              **_camera_only(action.source))
                 return
         top.process_action(action)
 
@@ -441,10 +462,11 @@ class KioskApp:
 
         self.replace(IdentifyScene(self, problem=reason))
 
-    def handle_scan(self, code: str) -> None:
-        """A card was scanned on a screen that accepts scans: identify and greet, or explain."""
+    def handle_scan(self, code: str, source: str = "scanner") -> None:
+        """A card was scanned (USB scanner or camera) on a screen that accepts scans: identify
+        and greet, or explain."""
         self.ui.sounds.play("scan")
-        self.log.emit("scan", length=len(code))
+        self.log.emit("scan", length=len(code), **_camera_only(source))
         try:
             outcome = self.backend.identify(code, self.clock.now())
         except BackendError as exc:

@@ -6,7 +6,8 @@ Scenes never read pygame events. They receive:
 * :class:`Move` while the finger or the mouse button is down (drags);
 * :class:`Command` for keyboard navigation (``activate``, ``back``, ``next``, ``prev``,
   ``choose_1``..``choose_6``, ``lang``, ``textsize``);
-* :class:`Scan` with a card code read from the USB scanner (see :mod:`kiosk.scanner`).
+* :class:`Scan` with a card code read from the USB scanner (see :mod:`kiosk.scanner`) or, when
+  enabled, the camera (:mod:`kiosk.camera_scan`, taken by the app each frame).
 
 Touch screens also make SDL synthesise mouse events; those carry ``touch=True`` and are dropped
 so one tap is one press. Only the first finger down is followed, so a palm does not click twice.
@@ -53,9 +54,11 @@ class Command:
 
 @dataclass(frozen=True)
 class Scan:
-    """A card code typed by the scanner (never shown on screen)."""
+    """A card code typed by the scanner, or read by the camera (never shown on screen)."""
 
     code: str
+    #: ``scanner`` (USB, keys) or ``camera`` (kiosk/camera_scan.py).
+    source: str = "scanner"
 
 
 Action = Press | Release | Move | Command | Scan

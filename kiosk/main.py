@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.app import KioskApp, KioskOptions
 from kiosk.backend import Backend, CoreBackend
@@ -25,6 +25,9 @@ from kiosk.sync_status import StatusLike, SyncIndicator
 from safezone.config import Settings
 from safezone.content.bundle import ContentBundle
 from safezone.content.loader import LoadResult
+
+if TYPE_CHECKING:
+    from kiosk.camera_scan import CameraScanner
 
 
 class KioskStartError(RuntimeError):
@@ -144,6 +147,18 @@ def default_sync_agent(database: KioskDatabase, settings: Settings) -> SyncAgent
                      assets_dir=settings.assets_dir, content_loader=pack_loader(settings))
 
 
+#: Makes the camera's scanner for a device name (``auto``, a number, a path); tests pass fakes.
+CameraFactory = Callable[[str], "CameraScanner"]
+
+
+def default_camera(device: str) -> CameraScanner:
+    """The real camera through pygame.camera, decoded by zxing-cpp (imported only when the
+    kiosk is started with a camera)."""
+    from kiosk.camera_scan import CameraScanner, PygameCameraSource
+
+    return CameraScanner(PygameCameraSource(device), device=device)
+
+
 @dataclass
 class BuiltKiosk:
     """An app with everything it was built from (so callers can close the database)."""
@@ -154,6 +169,14 @@ class BuiltKiosk:
     clock: Clock
     #: The background sync agent when this replica is enrolled with a server (not yet started).
     sync_agent: SyncAgentLike | None = None
+    #: The camera's QR thread when the kiosk was built with ``KioskOptions.camera`` (not yet started).
+    camera: CameraScanner | None = None
+
+    def start_camera(self) -> None:
+        """Start the camera thread (after ``app.start()``); nothing without ``--camera``. A
+        camera that does not open is logged (``camera``, ``unavailable``); the kiosk runs on."""
+        if self.camera is not None:
+            self.camera.start()
 
     def start_sync(self) -> None:
         """Start the sync thread (after ``app.start()``); nothing without a server."""
@@ -162,7 +185,11 @@ class BuiltKiosk:
             self.log.emit("sync", action="started")
 
     def close(self) -> None:
-        """Stop the sync thread (it finishes its round: nothing half-sent) and close the database."""
+        """Stop the camera thread, the sync thread (it finishes its round: nothing half-sent)
+        and close the database."""
+        if self.camera is not None:
+            self.camera.stop()
+            self.log.emit("camera", state="stopped", running=self.camera.running)
         if self.sync_agent is not None:
             self.sync_agent.stop()
             self.log.emit("sync", action="stopped")
@@ -211,13 +238,16 @@ def build_app(
     backend: Backend | None = None,
     bundle: ContentBundle | None = None,
     sync_agent_factory: SyncAgentFactory | None = None,
+    camera_factory: CameraFactory | None = None,
 ) -> BuiltKiosk:
     """Open the database and content and make the (not yet started) app.
 
     An enrolled replica also gets its sync agent (``BuiltKiosk.start_sync`` starts it), the
     offline indicator, and plays its pulled content pack (see :func:`load_startup_content`);
     a newer pack the agent loads later is switched to between visits (``KioskApp``).
-    ``sync_agent_factory`` replaces the real agent in tests.
+    ``sync_agent_factory`` replaces the real agent in tests. With ``options.camera`` the app
+    also gets a camera scanner (``BuiltKiosk.start_camera`` starts it; ``camera_factory``
+    replaces the real camera in tests).
     """
     log = log or EventLog()
     log.set_time_source(clock.monotonic)
@@ -254,7 +284,11 @@ def build_app(
             on_parked=lambda count, reason: log.emit("sync_parked", count=count, reason=reason))
         # The same status carries a newer content pack, loaded and checked in the agent's thread.
         app.sync_status = agent.status
-    return BuiltKiosk(app=app, database=database, log=log, clock=clock, sync_agent=agent)
+    camera = None
+    if app.options.camera is not None:
+        camera = (camera_factory or default_camera)(app.options.camera)
+        app.camera = camera
+    return BuiltKiosk(app=app, database=database, log=log, clock=clock, sync_agent=agent, camera=camera)
 
 
 def run_robot(
@@ -305,6 +339,7 @@ def run_windowed(settings: Settings, options: KioskOptions, *, log_path: Path | 
     try:
         built.app.start()
         built.start_sync()
+        built.start_camera()
         built.app.run()
     finally:
         built.close()

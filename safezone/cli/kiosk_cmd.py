@@ -42,16 +42,25 @@ def _parse_start(value: str | None) -> datetime | None:
               help="JSON-lines event log (default with --script: robot.jsonl in the screenshots folder or data folder).")
 @click.option("--fullscreen", is_flag=True, help="Use the whole screen (the kiosk set-up).")
 @click.option("--size", default="1920x1080", show_default=True, help="Window size WIDTHxHEIGHT (scaled from 1920x1080).")
+@click.option("--camera", "camera", is_flag=False, flag_value="auto", default=None, metavar="[DEVICE]",
+              help="Also scan cards with a camera: the first one found, or DEVICE (a number or a path "
+                   "such as /dev/video2). Needs the 'camera' extra (zxing-cpp).")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed for robot runs.")
 @click.option("--start", "start", default=None, help="Simulated start time for robot runs (ISO, with zone).")
 @pass_cli
 def kiosk_cmd(cli: CliContext, headless: bool, script: Path | None, screenshots: Path | None,
-              log_path: Path | None, fullscreen: bool, size: str, seed: int, start: str | None) -> None:
+              log_path: Path | None, fullscreen: bool, size: str, camera: str | None, seed: int,
+              start: str | None) -> None:
     """Run the kiosk; robot failures and start-up problems exit with status 1 and a message."""
     from kiosk.app import KioskOptions
     from kiosk.main import KioskStartError, run_robot, run_windowed
 
-    options = KioskOptions(window_size=_parse_size(size), fullscreen=fullscreen and not headless)
+    if camera is not None and not camera.strip():
+        raise click.BadParameter("give a camera number or device path, or --camera alone for the first camera",
+                                 param_hint="--camera")
+    if camera is not None and script is not None:
+        raise click.UsageError("--camera is for the real kiosk; a robot script scans with 'scan:' steps")
+    options = KioskOptions(window_size=_parse_size(size), fullscreen=fullscreen and not headless, camera=camera)
     settings = cli.settings
     if headless and script is None:
         raise click.UsageError("--headless needs --script FILE (there is nobody to touch a headless kiosk)")
