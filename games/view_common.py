@@ -16,6 +16,7 @@ import pygame
 from games import texts
 from games.art import ArtCache, panel
 from games.base import GameRules, StepRecord
+from games.drag import DragController
 from kiosk import theme
 from kiosk.backend import BackendError, PlayRef
 from kiosk.fitting import fit_text_sizes
@@ -314,3 +315,17 @@ def draw_grip(surface: pygame.Surface) -> None:
 def finish_card(surface: pygame.Surface) -> pygame.Surface:
     """The card converted for fast blits (once a display exists; tests may draw before)."""
     return surface.convert() if pygame.display.get_surface() is not None else surface
+
+
+class DragGameScene(GameScene):
+    """A game played by dragging cards: owns the drag, and lets go of a card held when the
+    scene leaves (a finger still down must not drag into the next screen)."""
+
+    def __init__(self, app, *, rules: GameRules, play: PlayRef) -> None:
+        super().__init__(app, rules=rules, play=play)
+        self.drag = DragController()
+
+    def exit(self) -> None:
+        """Let go of any card and stop sounds."""
+        self.drag.cancel()
+        super().exit()

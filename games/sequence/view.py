@@ -14,7 +14,7 @@ from __future__ import annotations
 import pygame
 
 from games.art import panel
-from games.drag import CardLayer, DragCard, DragController
+from games.drag import CardLayer, DragCard
 from games.sequence.layout import (
     GUTTER,
     LIST,
@@ -27,7 +27,7 @@ from games.sequence.layout import (
     slot_rects,
 )
 from games.sequence.rules import SequenceRules, SubmitResult
-from games.view_common import FeedbackFit, GameScene, card_body, draw_grip, finish_card, text_of
+from games.view_common import DragGameScene, FeedbackFit, card_body, draw_grip, finish_card, text_of
 from kiosk import theme
 from kiosk.fitting import fit_text_sizes
 from kiosk.input import Move, Press, Release
@@ -60,7 +60,7 @@ class Slot(Widget):
                               self.rect.centery - number.get_height() // 2))
 
 
-class SequenceScene(GameScene):
+class SequenceScene(DragGameScene):
     """One sequence: arrange, check, see why."""
 
     name = "sequence"
@@ -68,7 +68,6 @@ class SequenceScene(GameScene):
     def __init__(self, app, *, rules: SequenceRules, play) -> None:
         super().__init__(app, rules=rules, play=play)
         self.rules: SequenceRules = rules
-        self.drag = DragController()
         self.layer = CardLayer()
         self._faces: dict[tuple, pygame.Surface] = {}
         #: (language, large text, grip) of the faces kept; a tuple, never a plain value, so it
@@ -274,11 +273,6 @@ class SequenceScene(GameScene):
                 self.finish()
             return True
         return super().on_command(name)
-
-    def exit(self) -> None:
-        """Let go of any card and stop sounds."""
-        self.drag.cancel()
-        super().exit()
 
     # -- drawing ---------------------------------------------------------------------------
     def draw_state(self) -> tuple:

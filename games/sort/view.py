@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pygame
 
-from games.drag import CardLayer, DragCard, DragController
+from games.drag import CardLayer, DragCard
 from games.sort.rules import DropResult, SortRules
-from games.view_common import COLOUR_KEY, FeedbackFit, GameScene, card_surface, text_of
+from games.view_common import COLOUR_KEY, DragGameScene, FeedbackFit, card_surface, text_of
 from kiosk import theme
 from kiosk.input import Move, Press, Release
 from kiosk.pictograms import pictogram
@@ -77,7 +77,7 @@ class Bin(Widget):
         surface.blit(word, (rect.x + 190, rect.bottom - 100 - word.get_height() // 2))
 
 
-class SortScene(GameScene):
+class SortScene(DragGameScene):
     """One sort set, card by card."""
 
     name = "sort"
@@ -85,7 +85,6 @@ class SortScene(GameScene):
     def __init__(self, app, *, rules: SortRules, play) -> None:
         super().__init__(app, rules=rules, play=play)
         self.rules: SortRules = rules
-        self.drag = DragController()
         self.drag.targets = dict(_BINS)
         self.layer = CardLayer()
         self.card: DragCard | None = None
@@ -236,11 +235,6 @@ class SortScene(GameScene):
             self._next()
             return True
         return super().on_command(name)
-
-    def exit(self) -> None:
-        """Let go of any card and stop sounds."""
-        self.drag.cancel()
-        super().exit()
 
     # -- time and drawing ------------------------------------------------------------------
     def draw_state(self) -> tuple:
