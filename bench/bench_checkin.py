@@ -56,7 +56,7 @@ _SERVER = """
 import os, sys
 if sys.argv[3]:  # pin before the workers fork, so they inherit it
     os.sched_setaffinity(0, {int(c) for c in sys.argv[3].split(",")})
-from safezone.cli.admin_cmd import admin_cmd
+from admin.cli import admin_cmd
 from safezone.cli.context import CliContext
 admin_cmd.main(args=["--port", sys.argv[1], "--processes", sys.argv[2], "--threads", sys.argv[4],
                      "--http-cookies"], obj=CliContext(), standalone_mode=True)

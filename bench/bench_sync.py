@@ -131,7 +131,7 @@ def _bulk_insert(engine, sessions, answers, entries) -> None:
 #: The real launcher, one waitress process (a kiosk sends one batch at a time).
 _SERVER = """
 import sys
-from safezone.cli.admin_cmd import admin_cmd
+from admin.cli import admin_cmd
 from safezone.cli.context import CliContext
 admin_cmd.main(args=["--port", sys.argv[1], "--threads", "4"], obj=CliContext(), standalone_mode=True)
 """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from safezone.cli.context import CliContext
-from safezone.cli.kiosk_cmd import kiosk_cmd
+from kiosk.cli import kiosk_cmd
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from safezone.cli import admin_cmd as module
+from admin import cli as module
 from safezone.cli.context import CliContext
 
 

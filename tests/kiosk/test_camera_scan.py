@@ -28,7 +28,7 @@ from kiosk.robot import Robot, parse_script
 from safezone.app_context import Database
 from safezone.cards.render import qr_png
 from safezone.cli.context import CliContext
-from safezone.cli.kiosk_cmd import kiosk_cmd
+from kiosk.cli import kiosk_cmd
 from safezone.config import Settings
 from safezone.content.bundle import ContentBundle
 

@@ -1,4 +1,8 @@
-"""``safezone kiosk``: the touchscreen kiosk, windowed, full screen, or headless with a robot."""
+"""``safezone kiosk``: the touchscreen kiosk, windowed, full screen, or headless with a robot.
+
+The kiosk owns this command; ``pyproject.toml`` registers it in the ``safezone.commands``
+entry-point group, so the core CLI finds it without naming the kiosk.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,9 @@
 Waitress is one process with a thread pool, so Python's GIL caps it at about one core. With
 ``--processes N`` (POSIX) the listening socket is bound once and N forked workers, each with its
 own app and database pool, accept from it: the check-in endpoint then scales with the cores.
+
+The admin owns this command (registered in the ``safezone.commands`` entry-point group); the
+``os.fork`` lives here, never on the kiosk's path.
 """
 
 from __future__ import annotations
