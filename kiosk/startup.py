@@ -11,107 +11,46 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import re
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
-
+from safezone.app_context import Database, open_database
 from safezone.config import Settings
 from safezone.content.loader import LoadResult, load_content
-from safezone.db.engine import DatabaseError, make_engine, make_session_factory
+from safezone.db.engine import DatabaseError
+from safezone.db.migrate import SchemaOutdated, migration_revisions
+
+__all__ = [
+    "KioskDatabase", "SchemaProblem", "load_content_cached", "migration_revisions", "open_kiosk_database",
+]
 
 _SAFEZONE = Path(__file__).resolve().parent.parent / "safezone"
-VERSIONS_DIR = _SAFEZONE / "migrations" / "versions"
 #: Changes to these invalidate the content cache (the schema decides what a valid item is).
 _CONTENT_CODE = _SAFEZONE / "content"
 _CACHE_FORMAT = "content-cache-1"
-_REVISION_RE = re.compile(r"^revision(?:\s*:\s*[\w\[\]| ]+)?\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
-_DOWN_RE = re.compile(r"^down_revision(?:\s*:\s*[\w\[\]|, ]+)?\s*=\s*(None|['\"]([^'\"]+)['\"])", re.MULTILINE)
+
+#: The kiosk's database is the core's: one engine and one session factory, nothing copied.
+KioskDatabase = Database
 
 
 class SchemaProblem(Exception):
     """The database cannot be used by this kiosk as it is; the message says what to run."""
 
 
-@dataclass
-class KioskDatabase:
-    """An open database for the kiosk: engine and session factory (like ``app_context.Database``)."""
-
-    engine: Engine
-    sessions: sessionmaker[Session]
-
-    def dispose(self) -> None:
-        """Close every pooled connection."""
-        self.engine.dispose()
-
-
-def migration_revisions(versions_dir: Path = VERSIONS_DIR) -> tuple[set[str], set[str]]:
-    """(every known revision, the heads) read from the migration files' ``revision`` lines."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in sorted(versions_dir.glob("*.py")):
-        source = path.read_text(encoding="utf-8")
-        revision = _REVISION_RE.search(source)
-        down = _DOWN_RE.search(source)
-        if revision is None or down is None:
-            continue
-        revisions.add(revision.group(1))
-        if down.group(2):
-            parents.add(down.group(2))
-    return revisions, revisions - parents
-
-
-def _head_revision(versions_dir: Path) -> tuple[set[str], str]:
-    revisions, heads = migration_revisions(versions_dir)
-    if len(heads) == 1:
-        return revisions, next(iter(heads))
-    # Branches or an unusual file layout: ask Alembic itself (slow, but always right).
-    from safezone.db.migrate import head_revision
-
-    return revisions, head_revision()
-
-
-def current_revision(engine: Engine) -> str | None:
-    """The revision stamped in the database, or None when it has no ``alembic_version`` table."""
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except SQLAlchemyError:
-        return None
-
-
-def open_kiosk_database(settings: Settings, *, versions_dir: Path = VERSIONS_DIR) -> KioskDatabase:
+def open_kiosk_database(settings: Settings) -> Database:
     """Open the configured database for the kiosk, refusing a schema that is not current.
 
-    Never migrates: raises :class:`SchemaProblem` with the command to run instead.
+    Never migrates (``safezone init`` / ``make run`` do): the core's :func:`open_database`
+    checks the revision without loading Alembic, and any refusal becomes a
+    :class:`SchemaProblem` whose message says what to run.
     """
     try:
-        if not settings.database_url:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(settings.resolved_database_url)
+        return open_database(settings)
+    except SchemaOutdated as exc:
+        raise SchemaProblem(str(exc)) from None
     except (DatabaseError, OSError) as exc:
         raise SchemaProblem(f"cannot open the database: {exc}") from None
-    current = current_revision(engine)
-    known, head = _head_revision(versions_dir)
-    if current != head:
-        engine.dispose()
-        if current is None:
-            raise SchemaProblem(
-                "数据库尚未创建 / the database has not been created yet: run 'safezone init' "
-                "(or 'make run') once before starting the kiosk")
-        if current not in known:
-            raise SchemaProblem(
-                f"the database is at revision {current}, newer than this kiosk knows ({head}); "
-                "update safezone on this machine")
-        raise SchemaProblem(
-            f"数据库需要升级 / the database schema is older ({current}) than this kiosk ({head}): "
-            "run 'safezone init' to upgrade it (your data is kept), then start the kiosk again")
-    return KioskDatabase(engine=engine, sessions=make_session_factory(engine))
 
 
 def _fingerprint(*roots: Path) -> str:

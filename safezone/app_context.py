@@ -36,8 +36,12 @@ def open_database(settings: Settings, *, migrate: bool = False) -> Database:
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
-    if migrate:
-        upgrade(engine)
-    else:
-        check_schema(engine)
+    try:
+        if migrate:
+            upgrade(engine)
+        else:
+            check_schema(engine)  # no Alembic import when the schema is current (kiosk start-up)
+    except BaseException:
+        engine.dispose()
+        raise
     return Database(engine=engine, sessions=make_session_factory(engine))

@@ -8,8 +8,8 @@ database transaction, committed only when the whole request succeeded.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from functools import wraps
 from typing import Any
 from uuid import UUID
@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from admin.api.openapi import openapi_document
 from admin.security import public
 from admin.state import now, state
+from safezone.db.engine import session_scope
 from safezone.models import Kiosk
 from safezone.sync import export, ingest, tokens
 from safezone.sync.schemas import (
@@ -90,18 +91,10 @@ def _ok(model: BaseModel, *, etag: str | None = None) -> Response:
     return response
 
 
-@contextmanager
-def _transaction() -> Iterator[Session]:
-    """One session per request: committed when the block finishes, else rolled back."""
-    session = state().database.sessions()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+def _transaction() -> AbstractContextManager[Session]:
+    """One session per request: committed when the block finishes, else rolled back (the
+    core's :func:`safezone.db.engine.session_scope`)."""
+    return session_scope(state().database.sessions)
 
 
 def _json_body(model: type[BaseModel], limit: int) -> Any:

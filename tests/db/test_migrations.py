@@ -59,3 +59,26 @@ def test_sqlite_pragmas_on_every_connection(database: Database) -> None:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
         database.engine.dispose()  # force a brand-new connection next time
+
+
+def test_opening_a_current_database_does_not_load_alembic(tmp_path) -> None:
+    """The kiosk opens the database through the core on every start: no Alembic import then."""
+    import subprocess
+    import sys
+
+    from safezone.app_context import open_database as open_db
+    from safezone.config import Settings as S
+
+    url = f"sqlite:///{tmp_path / 'current.sqlite3'}"
+    open_db(S(data_dir=tmp_path, database_url=url), migrate=True).dispose()
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from safezone.app_context import open_database\n"
+        "from safezone.config import Settings\n"
+        f"open_database(Settings(data_dir=Path({str(tmp_path)!r}), database_url={url!r})).dispose()\n"
+        "print('ALEMBIC', 'alembic' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         timeout=60).stdout
+    assert "ALEMBIC False" in out, out

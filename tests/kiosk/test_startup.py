@@ -44,7 +44,7 @@ def test_old_schema_asks_for_upgrade_and_unknown_schema_for_update(settings: Set
         open_kiosk_database(settings)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
-    with pytest.raises(SchemaProblem, match="newer than this kiosk"):
+    with pytest.raises(SchemaProblem, match="newer than this program"):
         open_kiosk_database(settings)
     db.dispose()
 
