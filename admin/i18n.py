@@ -9,8 +9,9 @@ from flask import Flask, request, session
 
 from admin.messages import MESSAGES
 from admin.state import state
+from safezone.languages import LANGUAGES
 
-LANGS = ("zh-CN", "en")
+LANGS = LANGUAGES
 
 
 def current_lang() -> str:

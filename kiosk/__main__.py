@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from safezone.cli.context import CliContext
 from kiosk.cli import kiosk_cmd
+from safezone.cli.context import CliContext
 
 
 def main() -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-LANGUAGES: tuple[str, ...] = ("zh-CN", "en")
-DEFAULT_LANGUAGE = "zh-CN"
+from safezone.languages import DEFAULT_LANGUAGE, LANGUAGES
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "STRINGS", "format_date", "other_language", "pick", "tr"]
 
 STRINGS: dict[str, dict[str, str]] = {
     # chrome on every screen

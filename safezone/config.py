@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from safezone.languages import LANGUAGES
+
 #: Where the repository (and so content/ and assets/) lives; the package sits at its top.
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_CONFIG_NAME = "safezone.toml"
-LANGUAGES = ("zh-CN", "en")
 
 
 class ConfigError(Exception):

@@ -31,10 +31,9 @@ from safezone.models import (
 )
 from safezone.services import play as play_service
 from safezone.services.localtime import LOCAL_TZ, local_day, require_aware
+from safezone.topics import TOPICS
 
 Progress = Callable[[int, int], None]
-
-TOPICS = ("fire", "home", "traffic", "cyber")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from safezone.labels import building_label
 from safezone.models import (
     Building,
     Household,
@@ -244,7 +245,7 @@ PLAY_COLUMNS: tuple[Column, ...] = (
 def play_rows(session: Session, since: datetime, until: datetime) -> Iterable[dict[str, Any]]:
     """Play sessions started in ``[since, until)``, oldest first, streamed in batches."""
     people = {
-        rid: (nick, f"{p_no}号地块{b_no}栋")
+        rid: (nick, building_label(p_no, b_no))
         for rid, nick, b_no, p_no in session.execute(
             select(Resident.id, Resident.nickname, Building.number, Plot.number)
             .join(Household, Household.id == Resident.household_id)

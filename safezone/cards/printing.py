@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from safezone.cards.service import issue_cards
 from safezone.cards.sheets import PrintableCard, Progress, write_card_sheets
+from safezone.labels import unit_label
 from safezone.models import Building, Card, CardStatus, Household, Plot, Resident
 
 _PLOT_BUILDING = re.compile(r"^\s*(\d+)\s*[-/]\s*(\d+)\s*$")
@@ -30,7 +31,7 @@ def card_address(resident: Resident) -> str:
     The door number is left out on purpose: a lost card must not lead a stranger to a flat.
     """
     household = resident.household
-    return f"{household.building.label}{household.unit}单元"
+    return unit_label(household.building.plot.number, household.building.number, household.unit)
 
 
 def printable_card(resident: Resident, code: str) -> PrintableCard:

@@ -24,10 +24,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from safezone.topics import TOPICS, Topic  # noqa: F401 - TOPICS re-exported: the core's one topic list
+
 # --------------------------------------------------------------------------- shared vocabulary
 
-Topic = Literal["fire", "home", "traffic", "cyber"]
-TOPICS: tuple[Topic, ...] = ("fire", "home", "traffic", "cyber")
 
 Audience = Literal["adult", "kids", "all"]
 AUDIENCES: tuple[Audience, ...] = ("adult", "kids", "all")

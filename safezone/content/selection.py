@@ -6,7 +6,8 @@ import random
 from collections.abc import Collection
 
 from safezone.content.bundle import ContentBundle
-from safezone.content.schema import AUDIENCES, TOPICS, Audience, Question, Topic
+from safezone.content.schema import AUDIENCES, Audience, Question
+from safezone.topics import TOPICS, Topic
 
 
 def select_questions(

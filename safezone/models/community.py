@@ -9,6 +9,7 @@ from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from safezone.db.base import Base, UTCDateTime, utcnow
+from safezone.labels import building_label, flat_label, plot_label
 
 
 class AgeGroup(str, enum.Enum):
@@ -55,7 +56,7 @@ class Plot(Base):
     @property
     def label(self) -> str:
         """Chinese label, e.g. ``1号地块``."""
-        return f"{self.number}号地块"
+        return plot_label(self.number)
 
 
 class Building(Base):
@@ -76,7 +77,7 @@ class Building(Base):
     @property
     def label(self) -> str:
         """Chinese label, e.g. ``1号地块5栋``."""
-        return f"{self.plot.number}号地块{self.number}栋"
+        return building_label(self.plot.number, self.number)
 
 
 class Household(Base):
@@ -101,7 +102,7 @@ class Household(Base):
     @property
     def label(self) -> str:
         """Chinese address label, e.g. ``1号地块5栋2单元1203``."""
-        return f"{self.building.label}{self.unit}单元{self.room}"
+        return flat_label(self.building.plot.number, self.building.number, self.unit, self.room)
 
 
 class Resident(Base):

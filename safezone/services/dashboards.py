@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Integer, Subquery, and_, case, exists, func, select, union_all
 from sqlalchemy.orm import Session
 
+from safezone.labels import building_label, flat_label, plot_label
 from safezone.models import (
     GUEST_BUILDING,
     Answer,
@@ -37,9 +38,9 @@ from safezone.models import (
     Site,
 )
 from safezone.services.localtime import local_day
+from safezone.topics import TOPICS
 
 #: Topics in display order (the culture wall's order).
-TOPICS: tuple[str, ...] = ("fire", "home", "traffic", "cyber")
 #: Age groups in display order; ``guest`` is what the rollups store for plays without a card.
 AGE_GROUPS: tuple[str, ...] = ("child", "adult", "elder", "guest")
 
@@ -61,7 +62,7 @@ def _buildings(session: Session) -> list[dict[str, Any]]:
         .join(Plot, Plot.id == Building.plot_id).order_by(Plot.number, Building.number)
     ).all()
     return [{"building_id": b_id, "number": b_no, "plot_id": p_id, "plot_number": p_no,
-             "label": f"{p_no}号地块{b_no}栋"} for b_id, b_no, p_id, p_no in rows]
+             "label": building_label(p_no, b_no)} for b_id, b_no, p_id, p_no in rows]
 
 
 def _next_month(month: date) -> date:
@@ -119,7 +120,7 @@ def reach(session: Session) -> dict[str, Any]:
         buildings.append({**b, "households": total, "reached": reached,
                           "share": _share(reached, total)})
         plot = plots.setdefault(b["plot_id"], {"plot_id": b["plot_id"], "number": b["plot_number"],
-                                               "label": f"{b['plot_number']}号地块",
+                                               "label": plot_label(b["plot_number"]),
                                                "households": 0, "reached": 0})
         plot["households"] += total
         plot["reached"] += reached
@@ -163,8 +164,8 @@ def unreached_households(
         query = query.limit(limit)
     return [
         {"household_id": h_id, "building_id": b_id,
-         "building_label": f"{p_no}号地块{b_no}栋", "unit": unit, "room": room,
-         "label": f"{p_no}号地块{b_no}栋{unit}单元{room}", "residents": count}
+         "building_label": building_label(p_no, b_no), "unit": unit, "room": room,
+         "label": flat_label(p_no, b_no, unit, room), "residents": count}
         for h_id, unit, room, b_id, b_no, p_no, count in session.execute(query)
     ]
 

@@ -15,14 +15,13 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from safezone.content.schema import TOPICS
 from safezone.db.base import new_uuid
+from safezone.languages import LANGUAGES
 from safezone.models import Answer, Kiosk, PlayMode, PlaySession, RoadshowEvent
 from safezone.services import badges as badge_rules
 from safezone.services import points, rollups
 from safezone.services.localtime import require_aware
-
-LANGUAGES = ("zh-CN", "en")
+from safezone.topics import TOPICS
 
 
 class PlayError(ValueError):

@@ -13,6 +13,7 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from safezone.labels import building_label
 from safezone.models import (
     Building,
     Household,
@@ -54,11 +55,6 @@ def _positive_limit(limit: object) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
         raise RankingError(f"limit must be a positive whole number, got {limit!r}")
     return limit
-
-
-def _building_label(plot_number: int, building_number: int) -> str:
-    # Same text as Building.label, without loading the objects.
-    return f"{plot_number}号地块{building_number}栋"
 
 
 def building_ranking(
@@ -125,7 +121,7 @@ def building_ranking(
     return [
         BuildingRank(
             building_id=building_id,
-            label=_building_label(plot_number, number),
+            label=building_label(plot_number, number),
             points=int(points),
             players=int(players),
         )
@@ -170,7 +166,7 @@ def event_leaderboard(session: Session, roadshow_id: UUID, limit: int = 10) -> l
         .limit(limit)
     )
     return [
-        LeaderRow(nickname=nickname, building_label=_building_label(plot, number), score=int(score))
+        LeaderRow(nickname=nickname, building_label=building_label(plot, number), score=int(score))
         for nickname, plot, number, score in session.execute(query)
     ]
 

@@ -32,9 +32,9 @@ from safezone.services import audit
 from safezone.services.errors import BilingualError
 from safezone.services.localtime import LOCAL_TZ
 from safezone.services.points import add_entry
+from safezone.topics import TOPICS
 
 #: The four themes of the culture wall; an event covers a subset of them.
-TOPICS: tuple[str, ...] = ("fire", "home", "traffic", "cyber")
 
 #: Longest titles/places the columns hold.
 _MAX_TITLE = 120

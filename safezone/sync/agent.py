@@ -40,6 +40,7 @@ from safezone.db.base import utcnow
 from safezone.models import Kiosk
 from safezone.sync import outbox, replica
 from safezone.sync.client import Offline, Refused, SyncClient, SyncError
+from safezone.sync.kinds import RECORD_KINDS
 from safezone.sync.outbox import OutgoingBatch, ParkedUnit
 from safezone.sync.schemas import ContentPack, PushResult, RoadshowList, Roster
 
@@ -386,8 +387,7 @@ class SyncAgent:
         report.answers += len(batch.answers)
         report.other_records += (len(batch.points_entries) + len(batch.badge_awards)
                                  + len(batch.checkins))
-        report.new_on_server += sum(getattr(result, k).new for k in (
-            "sessions", "answers", "points_entries", "badge_awards", "checkins"))
+        report.new_on_server += sum(getattr(result, k).new for k in RECORD_KINDS)
         report.clock_skew_seconds = result.clock_skew_seconds
 
     def _pull_roster(self, client: SyncClient, report: SyncReport) -> None:

@@ -36,6 +36,7 @@ from safezone.models import (
 )
 from safezone.services import audit, rollups
 from safezone.services.localtime import require_aware
+from safezone.sync.kinds import RecordKind
 from safezone.sync.schemas import RECORD_KINDS, KindCounts, PushBatch, PushResult
 
 #: Ids per ``IN (...)`` list: well below SQLite's bound-parameter limit.
@@ -151,7 +152,7 @@ def _refuse_duplicates(batch: PushBatch) -> None:
         seen: set[UUID] = set()
         for record in getattr(batch, name):
             if record.id in seen:
-                dupes.append({"kind": name, "id": str(record.id),
+                dupes.append({"kind": str(name), "id": str(record.id),
                               "reason": "id listed more than once in this batch"})
             seen.add(record.id)
     if dupes:
@@ -172,7 +173,7 @@ def _naming(batch: PushBatch, fields: dict[str, str], missing: set[Any],
             value = getattr(record, attr)
             if value not in missing:
                 continue
-            entry = {"kind": name, "id": str(record.id), "reason": f"unknown {label} {value}"}
+            entry = {"kind": str(name), "id": str(record.id), "reason": f"unknown {label} {value}"}
             if value not in given:
                 given.add(value)
                 entry[key] = str(value) if isinstance(value, UUID) else value
@@ -182,9 +183,9 @@ def _naming(batch: PushBatch, fields: dict[str, str], missing: set[Any],
 
 def _refuse_foreign_kiosk_fields(batch: PushBatch, me: UUID) -> None:
     foreign = [
-        {"kind": name, "id": str(r.id), "reason": "kiosk_id names another kiosk",
+        {"kind": str(name), "id": str(r.id), "reason": "kiosk_id names another kiosk",
          "kiosk_id": str(r.kiosk_id)}
-        for name in ("sessions", "points_entries", "checkins")
+        for name in (RecordKind.SESSIONS, RecordKind.POINTS_ENTRIES, RecordKind.CHECKINS)
         for r in getattr(batch, name)
         if r.kiosk_id is not None and r.kiosk_id != me
     ]
@@ -218,9 +219,9 @@ def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
         clashes = [{"kind": "sessions", "id": str(s.id),
                     "reason": "id belongs to another kiosk's play session"}
                    for s in batch.sessions if s.id in theirs]
-        clashes += [{"kind": name, "id": str(r.id), "reason": "its session belongs to another "
+        clashes += [{"kind": str(name), "id": str(r.id), "reason": "its session belongs to another "
                      f"kiosk: {r.session_id}", "session_id": str(r.session_id)}
-                    for name in ("answers", "badge_awards") for r in getattr(batch, name)
+                    for name in (RecordKind.ANSWERS, RecordKind.BADGE_AWARDS) for r in getattr(batch, name)
                     if r.session_id in theirs and r.session_id not in batch_sessions]
         raise IngestError(409, "id_conflict",
                           "会话编号已属于另一台终端 / these play sessions belong to another "
@@ -253,7 +254,7 @@ def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
 
     residents = {s.resident_id for s in batch.sessions if s.resident_id is not None}
     residents |= {a.resident_id for a in batch.answers if a.resident_id is not None}
-    residents |= {r.resident_id for name in ("points_entries", "badge_awards", "checkins")
+    residents |= {r.resident_id for name in (RecordKind.POINTS_ENTRIES, RecordKind.BADGE_AWARDS, RecordKind.CHECKINS)
                   for r in getattr(batch, name)}
     known = {row[0] for row in _rows(
         session, lambda match: select(Resident.id).where(match(Resident.id)), residents)}

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from safezone.db.base import UTCDateTime
 from safezone.models import Answer, BadgeAward, CheckIn, PlaySession, PointsEntry
+from safezone.sync.kinds import SESSION_UNIT_KINDS, RecordKind
 from safezone.sync.models import SyncOutbox, SyncState
 from safezone.sync.schemas import PushBatch
 
@@ -53,7 +54,7 @@ DEFAULT_BATCH_SESSIONS = 200
 #: Key of the client state holding the parked units (JSON list, see :class:`ParkedUnit`).
 PARKED_KEY = "parked_units"
 #: Outbox kinds that travel inside their play session's unit when they name one.
-_SESSION_KINDS = ("session", "answer", "badge")
+_SESSION_KINDS = SESSION_UNIT_KINDS
 
 _SESSION_COLUMNS = ("finished_at", "score", "max_score", "points_awarded", "resident_id",
                     "kiosk_id", "roadshow_id")
@@ -181,8 +182,7 @@ class PushPayload:
 
 
 #: Lists of a push batch and the outbox kind of their records.
-_LISTS = {"sessions": "session", "answers": "answer", "points_entries": "points",
-          "badge_awards": "badge", "checkins": "checkin"}
+_LISTS = {kind.value: kind.outbox_kind for kind in RecordKind}
 
 
 def unit_key(kind: str, record_id: uuid.UUID | str, session_id: uuid.UUID | str | None) -> str:

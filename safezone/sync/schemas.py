@@ -22,8 +22,9 @@ from pydantic import (
 )
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
-from safezone.content.schema import TOPICS
+from safezone.languages import Language
 from safezone.models import CheckInMethod, PlayMode
+from safezone.topics import Topic
 
 #: Largest push body the server reads (bytes); the agent splits its batches below it.
 MAX_PUSH_BYTES = 4 * 1024 * 1024
@@ -35,8 +36,6 @@ MAX_OTHER = 5000
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 
-Topic = Literal[tuple(TOPICS)]  # type: ignore[valid-type]
-Language = Literal["zh-CN", "en"]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 ResidentId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
@@ -336,6 +335,7 @@ MAX_ERROR_DETAILS = 2000
 #: The record lists of a push batch: the ``kind`` of a refused record.
 RecordKind = Literal["sessions", "answers", "points_entries", "badge_awards", "checkins"]
 RECORD_KINDS: tuple[str, ...] = get_args(RecordKind)
+# The Literal above is what OpenAPI documents; tests/sync prove it spells safezone.sync.kinds.
 
 
 class ErrorDetail(TypedDict, total=False):

@@ -21,6 +21,7 @@ from kiosk_fakes import GOOD_CODE, KIOSK_START, FakeBackend
 
 from kiosk.app import KioskOptions
 from kiosk.camera_scan import CameraError, CameraScanner, greyscale_frame, zxing_decoder
+from kiosk.cli import kiosk_cmd
 from kiosk.clock import SimClock
 from kiosk.eventlog import EventLog
 from kiosk.main import BuiltKiosk, build_app
@@ -28,7 +29,6 @@ from kiosk.robot import Robot, parse_script
 from safezone.app_context import Database
 from safezone.cards.render import qr_png
 from safezone.cli.context import CliContext
-from kiosk.cli import kiosk_cmd
 from safezone.config import Settings
 from safezone.content.bundle import ContentBundle
 
