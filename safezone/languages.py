@@ -19,3 +19,13 @@ DEFAULT_LANGUAGE: Language = "zh-CN"
 def is_language(value: object) -> bool:
     """Whether ``value`` is a supported locale tag."""
     return value in LANGUAGES
+
+
+#: Our language tags → gettext locale folder names (``kiosk/locale/zh_Hans_CN/LC_MESSAGES/...``).
+GETTEXT_LOCALES: dict[Language, str] = {"zh-CN": "zh_Hans_CN", "en": "en"}
+
+
+def gettext_locale(tag: str) -> str:
+    """The gettext / Babel locale name of a language tag (``zh-CN`` → ``zh_Hans_CN``, as Babel parses it); an unknown
+    tag gets the default language's."""
+    return GETTEXT_LOCALES.get(tag, GETTEXT_LOCALES[DEFAULT_LANGUAGE])  # type: ignore[call-overload]

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 import admin
-from admin.messages import MESSAGES
+from admin.i18n import message_table
 from safezone.models import Role
 from safezone.services.roadshows import create_event
 from safezone.sync.tokens import create_kiosk
 
 ADMIN_DIR = Path(admin.__file__).parent
+#: key -> (zh, en), read from the compiled catalogs.
+MESSAGES = {key: (texts.get("zh-CN", ""), texts.get("en", "")) for key, texts in message_table().items()}
 _KEY = re.compile(r"""\bt\(\s*['"]([a-z0-9_.]+)['"]""")
 
 
