@@ -67,7 +67,9 @@ def _coerce(name: str, raw: object, source: str) -> object:
         return Path(raw).expanduser()
     if kind == "int":
         try:
-            return int(raw)  # type: ignore[arg-type]
+            if isinstance(raw, bool) or not isinstance(raw, int | str):
+                raise TypeError(raw)
+            return int(raw)
         except (TypeError, ValueError):
             raise ConfigError(f"{source}: '{name}' must be a whole number, got {raw!r}") from None
     if not isinstance(raw, str):

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import TypeVar
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
@@ -159,7 +160,7 @@ def _fresh_codes(session: Session, count: int, rng: random.Random | None) -> lis
             if digest in fresh or digest in batch:
                 break  # a repeat within one batch: only a broken random source does that
             batch[digest] = code
-        for chunk in _chunks(list(batch), 500):
+        for chunk in _chunks(sorted(batch), 500):
             for stored in session.scalars(select(Card.code_hash).where(Card.code_hash.in_(chunk))):
                 del batch[stored]
         fresh.update(batch)
@@ -309,7 +310,7 @@ def revoke_card(
 
 
 @lru_cache(maxsize=1)
-def _identify_query() -> Select[tuple[Card]]:
+def _identify_query() -> Select[Card]:
     # One round trip for the card, its resident, household, building and plot (everything the
     # greeting shows): identify is the hot path of kiosk greetings and roadshow check-in bursts.
     # Inner joins are safe because every link is a non-null foreign key. Built once with a bound
@@ -345,7 +346,10 @@ def identify(session: Session, raw: str) -> CardCheck:
     return CardCheck(ok=True, reason="ok", resident=resident, card=card)
 
 
-def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+_T = TypeVar("_T")
+
+
+def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
     """Yield ``items`` in slices of at most ``size`` (keeps IN lists within engine limits)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]

@@ -5,7 +5,6 @@ Each command commits once at the end, so an interrupted or failed run writes not
 
 from __future__ import annotations
 
-import inspect
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,9 +133,6 @@ def _generate_history(
         from safezone.demo_history import generate_history
     except ImportError as exc:
         raise click.ClickException(f"--history is not available: {exc}") from None
-    kwargs: dict[str, object] = {"days": days, "rng": rng, "now": now}
-    if "content_bundle" in inspect.signature(generate_history).parameters:
-        kwargs["content_bundle"] = _content_bundle(cli)
     with click.progressbar(length=days, label="历史 / history") as bar:
         last = [0]
 
@@ -145,9 +141,8 @@ def _generate_history(
             bar.update(done - last[0])
             last[0] = done
 
-        if "progress" in inspect.signature(generate_history).parameters:
-            kwargs["progress"] = advance
-        return generate_history(session, **kwargs)
+        return generate_history(session, days=days, rng=rng, now=now,
+                                content_bundle=_content_bundle(cli), progress=advance)
 
 
 def _content_bundle(cli: CliContext) -> ContentBundle | None:

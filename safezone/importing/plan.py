@@ -195,7 +195,7 @@ def plan_import(
             .where(Plot.site_id == site.id)
         )
     }
-    registered: set[tuple[int, str]] = {
+    registered: set[tuple[int, str | None]] = {
         (household_id, full_name)
         for household_id, full_name in session.execute(
             select(Resident.household_id, Resident.full_name)

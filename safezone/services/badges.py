@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 from uuid import UUID
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from safezone.db.base import new_uuid
@@ -107,7 +107,7 @@ class _Queries:
 def _queries() -> _Queries:
     # Built once with bound parameters: evaluation runs after every card holder's play, and
     # building SQL expressions costs more than running these small indexed queries.
-    resident = bindparam("resident_id")
+    resident: BindParameter[int] = bindparam("resident_id")
     now = bindparam("now", type_=PlaySession.started_at.type)
     finished_by = (
         PlaySession.resident_id == resident,

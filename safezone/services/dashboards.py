@@ -113,7 +113,8 @@ def reach(session: Session) -> dict[str, Any]:
         select(func.count()).select_from(Resident).where(Resident.anonymised_at.is_(None))) or 0
     residents_reached = session.scalar(select(func.count()).select_from(ResidentActivity)) or 0
 
-    buildings, plots = [], {}
+    buildings: list[dict[str, Any]] = []
+    plots: dict[int, dict[str, Any]] = {}
     for b in _buildings(session):
         total = households_by_building.get(b["building_id"], 0)
         reached = reached_by_building.get(b["building_id"], 0)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, cast, func, literal_column
+from sqlalchemy import Date, SQLColumnExpression, cast, func, literal_column
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -58,7 +58,7 @@ def _sqlite_local_day(stored: str | None) -> str | None:
     return _sqlite_local_day_of_hour(stored[:13])
 
 
-def local_day_sql(session: Session, column: ColumnElement[datetime]) -> ColumnElement[date]:
+def local_day_sql(session: Session, column: SQLColumnExpression[datetime]) -> ColumnElement[date]:
     """A SQL expression for the local day of a UTC timestamp column, for set-based queries.
 
     PostgreSQL uses its own time-zone database; on SQLite a small Python function (zoneinfo)
@@ -71,6 +71,7 @@ def local_day_sql(session: Session, column: ColumnElement[datetime]) -> ColumnEl
         return cast(func.timezone(literal_column(f"'{LOCAL_TZ_NAME}'"), column), Date)
     if dialect == "sqlite":
         driver = connection.connection.driver_connection
+        assert driver is not None, "a checked-out SQLite connection always has its driver connection"
         driver.create_function(_SQLITE_FUNCTION, 1, _sqlite_local_day, deterministic=True)
         return getattr(func, _SQLITE_FUNCTION)(column, type_=Date)
     raise NotImplementedError(

@@ -53,7 +53,7 @@ def _text(value: object, name: str, max_length: int) -> str:
 def _topic(value: object) -> str:
     if value not in TOPICS:
         raise PlayError(f"topic must be one of {', '.join(TOPICS)}, got {value!r}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def start_session(

@@ -260,7 +260,7 @@ class PlayAward:
 
 
 @lru_cache(maxsize=1)
-def _repeat_query() -> Select[tuple[str]]:
+def _repeat_query() -> Select[str]:
     # Built once with bound parameters: finishing a play is the kiosk's (and the history
     # generator's) hot path, and building SQL expressions costs more than running them.
     return (
@@ -278,7 +278,7 @@ def _repeat_query() -> Select[tuple[str]]:
 
 
 @lru_cache(maxsize=1)
-def _play_sums_query() -> Select[tuple[int, int | None, int]]:
+def _play_sums_query() -> Select[int, int | None, int]:
     # One pass over the resident's entries: balance, this play's entry (if finish is re-run)
     # and the other plays' points of the day.
     is_play = PointsEntry.reason == PointsReason.PLAY

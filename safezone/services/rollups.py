@@ -49,8 +49,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, SQLColumnExpression
 
+from safezone.db.base import table_of
 from safezone.models import (
     GUEST_BUILDING,
     Answer,
@@ -97,7 +98,7 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
-def month_sql(session: Session, day: ColumnElement[date]) -> ColumnElement[date]:
+def month_sql(session: Session, day: SQLColumnExpression[date]) -> ColumnElement[date]:
     """SQL for :func:`month_of` applied to a ``Date`` column, for set-based queries."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -333,11 +334,11 @@ def apply_sessions(session: Session, plays: Iterable[PlaySession | SessionFacts]
     # The coarser tables are sums of the finest ones, exactly as rebuild() derives them.
     monthly_topic: dict[tuple[date, int, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     total: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for (day, building_id, topic_name, age_group), (s, a, c) in topic.items():
+    for (day, building_id, topic_name, age_group), (s, n, c) in topic.items():
         for counts in (monthly_topic[(month_of(day), building_id, topic_name, age_group)],
                        total[day]):
             counts[0] += s
-            counts[1] += a
+            counts[1] += n
             counts[2] += c
     question_total: dict[tuple[date, str], list[Any]] = {}
     monthly_question: dict[tuple[date, str], list[Any]] = {}
@@ -352,7 +353,7 @@ def apply_sessions(session: Session, plays: Iterable[PlaySession | SessionFacts]
     # Rows sorted by key: concurrent batches then lock shared rows in the same order.
     _upsert(
         session,
-        DailyTopicRollup.__table__,
+        table_of(DailyTopicRollup),
         [{"day": d, "building_id": b, "topic": t, "age_group": g,
           "sessions": s, "answers": a, "correct": c}
          for (d, b, t, g), (s, a, c) in sorted(topic.items())],
@@ -361,7 +362,7 @@ def apply_sessions(session: Session, plays: Iterable[PlaySession | SessionFacts]
     )
     _upsert(
         session,
-        MonthlyTopicRollup.__table__,
+        table_of(MonthlyTopicRollup),
         [{"month": m, "building_id": b, "topic": t, "age_group": g,
           "sessions": s, "answers": a, "correct": c}
          for (m, b, t, g), (s, a, c) in sorted(monthly_topic.items())],
@@ -370,7 +371,7 @@ def apply_sessions(session: Session, plays: Iterable[PlaySession | SessionFacts]
     )
     _upsert(
         session,
-        DailyTotal.__table__,
+        table_of(DailyTotal),
         [{"day": d, "sessions": s, "answers": a, "correct": c}
          for d, (s, a, c) in sorted(total.items())],
         keys=("day",),
@@ -378,7 +379,7 @@ def apply_sessions(session: Session, plays: Iterable[PlaySession | SessionFacts]
     )
     _upsert(
         session,
-        DailyQuestionRollup.__table__,
+        table_of(DailyQuestionRollup),
         [{"day": d, "question_id": q, "building_id": b, "topic": t, "answers": a, "correct": c}
          for (d, q, b), (t, a, c) in sorted(question.items())],
         keys=("day", "question_id", "building_id"),
@@ -387,7 +388,7 @@ def apply_sessions(session: Session, plays: Iterable[PlaySession | SessionFacts]
     )
     _upsert(
         session,
-        DailyQuestionTotal.__table__,
+        table_of(DailyQuestionTotal),
         [{"day": d, "question_id": q, "topic": t, "answers": a, "correct": c}
          for (d, q), (t, a, c) in sorted(question_total.items())],
         keys=("day", "question_id"),
@@ -396,7 +397,7 @@ def apply_sessions(session: Session, plays: Iterable[PlaySession | SessionFacts]
     )
     _upsert(
         session,
-        MonthlyQuestionRollup.__table__,
+        table_of(MonthlyQuestionRollup),
         [{"month": m, "question_id": q, "topic": t, "answers": a, "correct": c}
          for (m, q), (t, a, c) in sorted(monthly_question.items())],
         keys=("month", "question_id"),
@@ -405,7 +406,7 @@ def apply_sessions(session: Session, plays: Iterable[PlaySession | SessionFacts]
     )
     _upsert(
         session,
-        ResidentActivity.__table__,
+        table_of(ResidentActivity),
         [
             {
                 "resident_id": rid,
@@ -498,7 +499,7 @@ def rebuild(session: Session, progress: Progress | None = None) -> RebuildCounts
         .join(PlaySession, PlaySession.id == Answer.session_id)
     ).where(finished)
     rows = union_all(sessions_part, answers_part).subquery()
-    group = (rows.c.day, rows.c.building_id, rows.c.topic, rows.c.age_group)
+    group: tuple[Any, ...] = (rows.c.day, rows.c.building_id, rows.c.topic, rows.c.age_group)
     session.execute(
         insert(DailyTopicRollup).from_select(
             ["day", "building_id", "topic", "age_group", "sessions", "answers", "correct"],

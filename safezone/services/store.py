@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from safezone.db.base import new_uuid
@@ -157,10 +157,12 @@ def redeem_item(
     with session.begin_nested():
         # The conditional decrement is the stock check: it cannot oversell under concurrency, and
         # on SQLite it takes the write lock before the balance is read.
-        taken = session.execute(
+        result = session.execute(
             update(StoreItem).where(StoreItem.id == item.id, StoreItem.stock >= 1)
             .values(stock=StoreItem.stock - 1).execution_options(synchronize_session=False)
-        ).rowcount
+        )
+        assert isinstance(result, CursorResult)  # an UPDATE always answers with a cursor result
+        taken = result.rowcount
         if taken != 1:
             session.refresh(item)
             raise OutOfStock(item)

@@ -348,7 +348,7 @@ class SyncAgent:
                 # batches after it too.
                 self.batch_sessions = max(1, min(self.batch_sessions, len(outgoing.batch.sessions)) // 2)
                 self.batch_rows = max(1, min(self.batch_rows, len(outgoing.seqs)) // 2)
-                parts = outgoing.split()
+                parts: tuple[OutgoingBatch, ...] = outgoing.split()
             else:
                 named = outgoing.refused_units(exc.details)
                 if named:

@@ -11,10 +11,13 @@ import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urljoin
 
 from pydantic import BaseModel, ValidationError
+
+if TYPE_CHECKING:
+    from safezone.sync.outbox import PushPayload
 
 from safezone.sync.schemas import (
     ContentPack,
@@ -126,7 +129,7 @@ class SyncClient:
         _, _, raw = self._request("GET", "api/v1/kiosk")
         return self._parse(KioskInfo, raw)
 
-    def push(self, batch: PushBatch) -> PushResult:
+    def push(self, batch: PushBatch | PushPayload) -> PushResult:
         """Send one batch; the server stores it whole or refuses it whole."""
         _, _, raw = self._request("POST", "api/v1/push", batch.model_dump_json().encode())
         return self._parse(PushResult, raw)

@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, delete, func, select, text
+from sqlalchemy import ColumnElement, CursorResult, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from safezone.content.loader import CONTENT_SUFFIXES
@@ -242,7 +242,7 @@ def _all_residents(session: Session) -> list[ResidentOut]:
 
 def _some_residents(session: Session, ids: Iterable[int]) -> list[ResidentOut]:
     """The residents with these ids (those that exist), each with their balance."""
-    residents = []
+    residents: list[ResidentOut] = []
     for chunk in _chunks(sorted(ids)):
         balances = dict(session.execute(
             select(PointsEntry.resident_id, func.sum(PointsEntry.amount))
@@ -259,7 +259,7 @@ def _all_cards(session: Session) -> list[CardOut]:
 
 
 def _some_cards(session: Session, ids: Iterable[int]) -> list[CardOut]:
-    cards = []
+    cards: list[CardOut] = []
     for chunk in _chunks(sorted(ids)):
         cards.extend(_card_out(row) for row in session.execute(
             select(*_CARD_COLUMNS).where(Card.id.in_(chunk)).order_by(Card.id)))
@@ -339,9 +339,11 @@ def prune_roster_changes(session: Session, *, now: datetime,
     if deleted is None:
         return 0
     # Bounded by the position just read: a row committed in between stays for next time.
-    count = session.execute(
+    result = session.execute(
         delete(RosterChange).where(RosterChange.changed_at < cutoff, column <= deleted)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False))
+    assert isinstance(result, CursorResult)  # a DELETE always answers with a cursor result
+    count = result.rowcount
     # Rows below a *kept* position may be gone too (positions are not in time order): only a
     # cursor above every deleted position is still complete.
     log.pruned_below = max(log.pruned_below, int(deleted) + 1)

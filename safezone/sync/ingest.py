@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Table, any_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from safezone.db.base import table_of
 from safezone.models import (
     Answer,
     BadgeAward,
@@ -89,7 +90,10 @@ def _rows(session: Session, query_for: Callable[[Match], Any], ids: Iterable[Any
         )).all())
     out: list[Any] = []
     for chunk in _chunks(wanted):
-        out.extend(session.execute(query_for(lambda column, chunk=chunk: column.in_(chunk))).all())
+        def within(column: Any, chunk: Sequence[Any] = chunk) -> Any:
+            return column.in_(chunk)
+
+        out.extend(session.execute(query_for(within)).all())
     return out
 
 
@@ -330,7 +334,7 @@ def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datet
     _refuse_foreign_kiosk_fields(batch, me)
     plan = _check(session, batch, me)
 
-    new_sessions = _insert_new(session, PlaySession.__table__, [
+    new_sessions = _insert_new(session, table_of(PlaySession), [
         {"id": s.id, "kiosk_id": me, "resident_id": s.resident_id, "mode": s.mode,
          "game_type": s.game_type, "topic": s.topic, "content_id": s.content_id,
          "roadshow_id": s.roadshow_id, "language": s.language, "started_at": s.started_at,
@@ -355,13 +359,13 @@ def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datet
         if finished is not None:
             to_count.add(finished)
 
-    new_answers = _insert_new(session, Answer.__table__, [
+    new_answers = _insert_new(session, table_of(Answer), [
         {"id": a.id, "session_id": a.session_id, "resident_id": a.resident_id,
          "question_id": a.question_id, "topic": a.topic, "correct": a.correct,
          "chosen": a.chosen, "response_ms": a.response_ms, "answered_at": a.answered_at}
         for a in batch.answers
     ])
-    new_checkins = _insert_new(session, CheckIn.__table__, [
+    new_checkins = _insert_new(session, table_of(CheckIn), [
         {"id": c.id, "event_id": c.event_id, "resident_id": c.resident_id, "operator_id": None,
          "kiosk_id": me, "method": c.method, "checked_in_at": c.checked_in_at}
         for c in batch.checkins
@@ -382,8 +386,8 @@ def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datet
         if p.reason != "checkin" or p.id in plan.existing_points or (
             p.source_id is not None and _canonical(p.source_id) in stored_checkins)
     ]
-    new_points = _insert_new(session, PointsEntry.__table__, points_rows)
-    new_badges = _insert_new(session, BadgeAward.__table__, [
+    new_points = _insert_new(session, table_of(PointsEntry), points_rows)
+    new_badges = _insert_new(session, table_of(BadgeAward), [
         {"id": b.id, "resident_id": b.resident_id, "badge_id": b.badge_id,
          "session_id": b.session_id, "awarded_at": b.awarded_at}
         for b in batch.badge_awards

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import ClassVar
 
 from sqlalchemy import BigInteger, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -27,7 +26,7 @@ class SyncOutbox(Base):
 
     __tablename__ = "sync_outbox"
     # Never reuse a sequence number (see migration 0004).
-    __table_args__: ClassVar[dict] = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     #: Order of writing; batches are built in this order.
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -397,7 +397,7 @@ def _uuid_text(column: Any) -> Any:
     """
     raw = type_coerce(column, String)
     parts = [func.substr(raw, start, length) for start, length in _UUID_GROUPS]
-    text_ = parts[0]
+    text_: ColumnElement[str] = parts[0]
     for part in parts[1:]:
         text_ = text_.concat("-").concat(part)
     return text_.label(column.key)

@@ -28,6 +28,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from safezone.content.loader import CONTENT_SUFFIXES, load_content
+from safezone.db.base import table_of
 from safezone.models import (
     AgeGroup,
     Building,
@@ -115,26 +116,26 @@ def _apply(session: Session, *, sites: Sequence[SiteOut], plots: Sequence[PlotOu
            buildings: Sequence[BuildingOut], residents: Sequence[ResidentOut],
            cards: Sequence[CardOut], removed_cards: Sequence[int], full: bool) -> RosterCounts:
     _stop_change_log(session)
-    _upsert(session, Site.__table__, [
+    _upsert(session, table_of(Site), [
         {"id": s.id, "name": s.name, "name_en": s.name_en, "household_target": s.household_target}
         for s in sites])
-    _upsert(session, Plot.__table__, [
+    _upsert(session, table_of(Plot), [
         {"id": p.id, "site_id": p.site_id, "number": p.number} for p in plots])
-    _upsert(session, Building.__table__, [
+    _upsert(session, table_of(Building), [
         {"id": b.id, "plot_id": b.plot_id, "number": b.number} for b in buildings])
     households = {r.household_id: r.building_id for r in residents}
-    _upsert(session, Household.__table__, [
+    _upsert(session, table_of(Household), [
         # Placeholder flat: unique per household, tells nothing about where anyone lives.
         {"id": hid, "building_id": bid, "unit": 0, "room": f"#{hid}", "created_at": _BASELINE_TIME}
         for hid, bid in sorted(households.items())])
-    _upsert(session, Resident.__table__, [
+    _upsert(session, table_of(Resident), [
         {"id": r.id, "household_id": r.household_id, "full_name": None, "nickname": r.nickname,
          "age_group": AgeGroup(r.age_group), "birth_year": None, "phone": None,
          "consent": r.consent, "consent_at": None,
          "anonymised_at": _BASELINE_TIME if r.anonymised else None,
          "created_at": _BASELINE_TIME}
         for r in residents])
-    _upsert(session, Card.__table__, [
+    _upsert(session, table_of(Card), [
         {"id": c.id, "resident_id": c.resident_id, "code_hash": c.code_hash,
          "status": CardStatus(c.status), "issued_at": _BASELINE_TIME, "revoked_at": c.revoked_at,
          "revoked_reason": "revoked on the server" if c.status == "revoked" else None}
@@ -209,13 +210,13 @@ def _apply_balances(session: Session, server: dict[int, int], *, everyone: bool 
                      "amount": amount, "reason": PointsReason.ADJUST, "source_id": BASELINE_SOURCE,
                      "operator_id": None, "kiosk_id": None,
                      "note": "服务器余额 / balance from the server", "created_at": _BASELINE_TIME})
-    _upsert(session, PointsEntry.__table__, rows)
+    _upsert(session, table_of(PointsEntry), rows)
     return len(rows)
 
 
 def apply_roadshows(session: Session, roadshows: RoadshowList) -> int:
     """Upsert the pulled roadshows (cancellations included). Flushed, not committed."""
-    _upsert(session, RoadshowEvent.__table__, [
+    _upsert(session, table_of(RoadshowEvent), [
         {"id": e.id, "title": e.title, "title_en": e.title_en, "topics": list(e.topics),
          "place": e.place, "starts_at": e.starts_at, "ends_at": e.ends_at, "capacity": e.capacity,
          "staff_id": None, "description": e.description, "status": RoadshowStatus(e.status),

@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     StringConstraints,
     model_validator,
+    with_config,
 )
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
@@ -338,14 +339,13 @@ RECORD_KINDS: tuple[str, ...] = get_args(RecordKind)
 # The Literal above is what OpenAPI documents; tests/sync prove it spells safezone.sync.kinds.
 
 
+@with_config(ConfigDict(extra="allow", use_attribute_docstrings=True))
 class ErrorDetail(TypedDict, total=False):
     """One detail of a refusal. A refused record (HTTP 403 ``foreign_kiosk``, 409, 422) is
     named by ``kind``, ``id`` and ``reason``; a schema error also has ``loc``, ``msg`` and
     ``type`` (only those, and ``reason``, when the record has no valid id). Other fields name
     what the record refers to (``session_id``, ``kiosk_id``; ``resident_id`` and
     ``roadshow_id`` only on the first record naming each one the server does not have)."""
-
-    __pydantic_config__ = ConfigDict(extra="allow", use_attribute_docstrings=True)
 
     kind: RecordKind
     """The batch list the refused record is in."""

@@ -14,6 +14,8 @@ from safezone.models import Role
 from safezone.services.roadshows import create_event
 from safezone.sync.tokens import create_kiosk
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture
 def live(settings, database, now, community, make_staff, db_session):

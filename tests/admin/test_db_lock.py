@@ -21,6 +21,8 @@ from sqlalchemy import text
 from safezone.app_context import open_database
 from safezone.config import Settings
 
+pytestmark = pytest.mark.kill9
+
 REPO = Path(__file__).resolve().parents[2]
 
 # A worker: app with admin.db only; POST /write inserts a row and holds the lock for a moment.

@@ -20,6 +20,8 @@ from safezone.app_context import Database, open_database
 from safezone.config import Settings
 from safezone.models import Answer, PlaySession
 
+pytestmark = pytest.mark.kill9
+
 REPO = Path(__file__).resolve().parents[2]
 
 

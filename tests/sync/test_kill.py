@@ -24,7 +24,7 @@ from safezone.services import rollups
 from safezone.sync import tokens
 from safezone.sync.agent import SyncAgent, enrol_replica
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.kill9]
 
 PLAYER = Path(__file__).with_name("kill_player.py")
 REPO = Path(__file__).resolve().parents[2]

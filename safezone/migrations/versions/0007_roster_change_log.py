@@ -30,8 +30,8 @@ branch_labels = None
 depends_on = None
 
 #: Columns of each table that a kiosk's roster shows (``id`` included: an id change is a change).
-_RESIDENT = ("id", "household_id", "nickname", "age_group", "consent", "anonymised_at")
-_CARD = ("id", "resident_id", "code_hash", "status", "revoked_at")
+_RESIDENT: tuple[str, ...] = ("id", "household_id", "nickname", "age_group", "consent", "anonymised_at")
+_CARD: tuple[str, ...] = ("id", "resident_id", "code_hash", "status", "revoked_at")
 _POINTS = ("id", "resident_id", "amount")
 _HOUSEHOLD = ("id", "building_id")
 _STRUCTURE = {"site": ("id", "name", "name_en", "household_target"),
