@@ -33,6 +33,7 @@ from safezone.languages import GETTEXT_LOCALES
 ROOT = Path(__file__).resolve().parent.parent
 #: Catalog name → (folder of locales, gettext domain).
 CATALOGS: dict[str, tuple[Path, str]] = {
+    "core": (ROOT / "safezone" / "locale", "safezone"),  # SafezoneError messages
     "admin": (ROOT / "admin" / "translations", "messages"),
     "kiosk": (ROOT / "kiosk" / "locale", "kiosk"),
 }
@@ -161,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.table is None:
         parser.error("give the Python file holding the table")
-    name = args.name or ("MESSAGES" if args.action == "admin" else "STRINGS")
+    name = args.name or ("STRINGS" if args.action == "kiosk" else "MESSAGES")
     added = merge(args.action, read_table(args.table, name), overwrite=args.overwrite)
     compile_all()
     for locale, count in added.items():

@@ -13,40 +13,43 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from safezone.db.base import new_uuid
+from safezone.errors import SafezoneError, localized
 from safezone.models import PointsReason, Redemption, Resident, StoreItem
 from safezone.services import audit
-from safezone.services.errors import BilingualError
 from safezone.services.points import add_entry, balance
 
 _MAX_NAME = 80
 _EDITABLE = ("name", "name_en", "price_points", "stock", "active")
 
 
-class StoreError(BilingualError):
-    """A refused store operation, with a message for people in zh-CN and English."""
+class StoreError(SafezoneError):
+    """A refused store operation: a message key (``store.*``) and its values."""
 
 
 class ItemInvalid(StoreError):
     """A store item field is missing or wrong; ``field`` names it for the form."""
 
-    def __init__(self, field: str, zh: str, en: str) -> None:
-        super().__init__(zh, en)
+    def __init__(self, field: str, key: str, **values: object) -> None:
+        super().__init__(key, **values)
         self.field = field
+
+
+def _item_name(item: StoreItem) -> dict[str, str]:
+    return localized(item.name, item.name_en)
 
 
 class ItemUnavailable(StoreError):
     """The item was taken off the shelf (inactive)."""
 
     def __init__(self, item: StoreItem) -> None:
-        super().__init__(f"“{item.name}”已下架", f"'{item.name_en or item.name}' is no longer offered")
+        super().__init__("store.unavailable", name=_item_name(item))
 
 
 class OutOfStock(StoreError):
     """No pieces left."""
 
     def __init__(self, item: StoreItem) -> None:
-        super().__init__(f"“{item.name}”已兑完，暂无库存",
-                         f"'{item.name_en or item.name}' is out of stock")
+        super().__init__("store.out_of_stock", name=_item_name(item))
         self.item = item
 
 
@@ -54,12 +57,8 @@ class InsufficientPoints(StoreError):
     """The resident's balance is below the price; carries both numbers."""
 
     def __init__(self, item: StoreItem, balance_now: int) -> None:
-        short = item.price_points - balance_now
-        super().__init__(
-            f"积分不足：兑换“{item.name}”需要 {item.price_points} 分，当前 {balance_now} 分，还差 {short} 分",
-            f"Not enough points: '{item.name_en or item.name}' costs {item.price_points}, "
-            f"the balance is {balance_now} ({short} short)",
-        )
+        super().__init__("store.insufficient_points", name=_item_name(item), price=item.price_points,
+                         balance=balance_now, short=item.price_points - balance_now)
         self.price = item.price_points
         self.balance = balance_now
 
@@ -67,16 +66,15 @@ class InsufficientPoints(StoreError):
 def _validate(values: dict[str, object]) -> None:
     name = str(values["name"] or "").strip()
     if not name:
-        raise ItemInvalid("name", "请填写商品名称", "Please enter the item's name")
+        raise ItemInvalid("name", "store.name_missing")
     if len(name) > _MAX_NAME or len(str(values.get("name_en") or "")) > _MAX_NAME:
-        raise ItemInvalid("name", f"名称最多 {_MAX_NAME} 个字", f"Names: at most {_MAX_NAME} characters")
+        raise ItemInvalid("name", "store.name_too_long", limit=_MAX_NAME)
     price = values["price_points"]
     if not isinstance(price, int) or isinstance(price, bool) or price < 1:
-        raise ItemInvalid("price_points", "所需积分须为不小于 1 的整数",
-                          "The price must be a whole number of points, at least 1")
+        raise ItemInvalid("price_points", "store.price_invalid")
     stock = values["stock"]
     if not isinstance(stock, int) or isinstance(stock, bool) or stock < 0:
-        raise ItemInvalid("stock", "库存须为不小于 0 的整数", "Stock must be a whole number, 0 or more")
+        raise ItemInvalid("stock", "store.stock_invalid")
 
 
 def _name_taken(session: Session, name: str, except_id: int | None = None) -> bool:
@@ -97,7 +95,7 @@ def create_item(
     _validate(values)
     name = name.strip()
     if _name_taken(session, name):
-        raise ItemInvalid("name", f"已有名为“{name}”的商品", f"An item named '{name}' already exists")
+        raise ItemInvalid("name", "store.name_taken", name=name)
     item = StoreItem(name=name, name_en=(name_en or "").strip() or None, price_points=price_points,
                      stock=stock, active=active, created_at=now)
     session.add(item)
@@ -116,13 +114,12 @@ def update_item(
     values."""
     unknown = sorted(set(changes) - set(_EDITABLE))
     if unknown:
-        raise ItemInvalid(unknown[0], f"不能修改字段 {unknown[0]}", f"Field {unknown[0]} cannot be changed")
+        raise ItemInvalid(unknown[0], "store.field_readonly", column=unknown[0])
     merged = {name: changes.get(name, getattr(item, name)) for name in _EDITABLE}
     _validate(merged)
     merged["name"] = str(merged["name"]).strip()
     if _name_taken(session, str(merged["name"]), except_id=item.id):
-        raise ItemInvalid("name", f"已有名为“{merged['name']}”的商品",
-                          f"An item named '{merged['name']}' already exists")
+        raise ItemInvalid("name", "store.name_taken", name=merged["name"])
     diff = {k: [getattr(item, k), v] for k, v in merged.items() if getattr(item, k) != v}
     for name, (_old, new) in diff.items():
         setattr(item, name, new)
