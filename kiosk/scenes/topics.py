@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk import theme
-from kiosk.scene import MARGIN, Scene
-from kiosk.widgets import Button
+from kiosk.host import KioskHost, KioskScene
+from screen import theme
+from screen.scene import MARGIN
+from screen.widgets import Button
 
 Rect = pygame.Rect
 
 
-class TopicScene(Scene):
+class TopicScene(KioskScene):
     """The four topics; kids see bigger pictures and fewer words."""
 
     name = "topics"
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: KioskHost) -> None:
         super().__init__(app)
         self.notice: str | None = None
 
@@ -28,8 +29,8 @@ class TopicScene(Scene):
         top = 270
         width = (1920 - 2 * MARGIN - gap) // 2
         height = 300
-        # In event mode only the roadshow's topics (app.available_topics).
-        for index, topic in enumerate(self.app.available_topics()):
+        # In event mode only the roadshow's topics (app.flow.available_topics).
+        for index, topic in enumerate(self.app.flow.available_topics()):
             row, col = divmod(index, 2)
             rect = Rect(MARGIN + col * (width + gap), top + row * (height + gap), width, height)
             self.add(Button(
@@ -41,18 +42,12 @@ class TopicScene(Scene):
         self.add(Button("back", Rect(MARGIN, 950, 320, 110), ui.tr("back"), self._back, style="secondary"))
 
     def _choose(self, topic: str) -> None:
-        from kiosk.scenes.games import choose_game
-
-        self.notice = choose_game(self.app, topic)
+        self.notice = self.app.flow.choose(topic)
         if self.notice is not None:
             self.app.log.emit("notice", key=self.notice)
 
     def _back(self) -> None:
-        visit = self.app.visit
-        if visit is not None and visit.player is not None:
-            self.app.greet(visit.player)
-        else:
-            self.app.go_attract("back")
+        self.app.flow.step_back("back")
 
     def on_back(self) -> bool:
         """Escape goes one step back."""
@@ -63,15 +58,15 @@ class TopicScene(Scene):
         """Keys 1-4 pick a topic."""
         if name.startswith("choose_"):
             index = int(name.split("_")[1]) - 1
-            topics = self.app.available_topics()
+            topics = self.app.flow.available_topics()
             if 0 <= index < len(topics):
                 self._choose(topics[index])
                 return True
         return super().on_command(name)
 
     def draw_state(self) -> tuple:
-        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays."""
-        from kiosk.redraw import scene_state
+        """What the drawing depends on (screen/redraw.py): unchanged means the last frame stays."""
+        from screen.redraw import scene_state
 
         return scene_state(self)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pygame
 
-from kiosk import theme
+from screen import theme
 
 Point = tuple[float, float]
 _Drawer = Callable[[pygame.Surface, float], None]
