@@ -17,7 +17,6 @@ from games.registry import game_type, playable_games
 from kiosk.backend import BackendError, Player, PlayRef, exclude_for
 from kiosk.visit import GUEST, KIDS, Visit, visit_for
 from safezone.content.disabled import DisabledListError, read_disabled
-from safezone.content.schema import TOPICS
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -93,11 +92,13 @@ class VisitFlow:
 
     # -- choosing ------------------------------------------------------------------------------
     def available_topics(self) -> tuple[str, ...]:
-        """The topics players may choose: the event's topics in event mode, else all of them."""
+        """The topics players may choose: the content's (in its order), only the roadshow's
+        in event mode."""
+        topics = tuple(self.app.bundle.questions_by_topic)
         event = self.app.event
         if event is not None and event.topics:
-            return tuple(t for t in TOPICS if t in event.topics)
-        return tuple(TOPICS)
+            return tuple(t for t in topics if t in event.topics)
+        return topics
 
     def today_topic(self) -> str:
         """Today's challenge topic: the topics take turns by local day."""

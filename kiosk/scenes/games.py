@@ -8,9 +8,6 @@ screen. A game whose content file failed to load
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pygame
 
 from games import texts
@@ -22,44 +19,18 @@ from screen.scene import MARGIN
 from screen.widgets import Button
 
 Rect = pygame.Rect
-_KIND_RE = re.compile(r"^kind:\s*([a-z_]+)", re.MULTILINE)
-_FOLDER_KINDS = {"questions": "questions", "scenes": "hazard_scene", "sort": "sort_set",
-                 "sequences": "sequence", "crossing": "crossing_level"}
 
 
-def skipped_games(app) -> list[str]:
-    """Game types with a content file that failed to load, from the start-up content report.
-
-    The kiosk logs every content problem before its first scene (kiosk.main.load_bundle); an
-    app may also carry them as ``content_problems`` (an empty list after switching to a content
-    pack, which is only offered without a problem).
-    """
-    problems = getattr(app, "content_problems", None)
-    messages = [str(p) for p in problems or ()]
-    if problems is None:
-        for event in app.log.events:
-            if event["event"] == "scene":
-                break  # problems are all reported before the first scene
-            if event["event"] == "content_problem":
-                messages.append(str(event.get("message", "")))
+def skipped_games(app: KioskHost) -> list[str]:
+    """Game types with a content file that failed to load: each problem of the content played
+    (``app.content_problems``, set by kiosk/main.py; empty after switching to a content pack,
+    which is only offered without a problem) names its file's content kind."""
     games: list[str] = []
-    for message in messages:
-        kind = _kind_of(message.split(":", 1)[0])
-        name = CONTENT_KINDS.get(kind or "")
+    for problem in app.content_problems or ():
+        name = CONTENT_KINDS.get(getattr(problem, "kind", None) or "")
         if name is not None and name not in games:
             games.append(name)
     return games
-
-
-def _kind_of(path_text: str) -> str | None:
-    path = Path(path_text)
-    try:
-        match = _KIND_RE.search(path.read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        match = None
-    if match is not None:
-        return match.group(1)
-    return _FOLDER_KINDS.get(path.parent.name)
 
 
 class GameChoiceScene(KioskScene):

@@ -1,4 +1,5 @@
-"""Choose a topic: fire, home, traffic, cyber — four big cards with pictograms."""
+"""Choose a topic: big cards with pictograms — the content's topics (fire, home, traffic,
+cyber today), laid out for however many there are, never over the back button."""
 
 from __future__ import annotations
 
@@ -6,10 +7,27 @@ import pygame
 
 from kiosk.host import KioskHost, KioskScene
 from screen import theme
+from screen.pictograms import NAMES
 from screen.scene import MARGIN
 from screen.widgets import Button
 
 Rect = pygame.Rect
+#: Where the cards may go: under the title, above the back button's row.
+_TOP, _GAP, _BACK = 270, 40, Rect(MARGIN, 950, 320, 110)
+_BOTTOM = _BACK.top - _GAP
+#: A card's full height (four topics: 2×2 cards of 880×300).
+_CARD_HEIGHT = 300
+
+
+def topic_grid(count: int) -> list[Rect]:
+    """Where ``count`` topic cards go: two columns up to four topics (2×2, as always), three
+    beyond; the rows share the room between the title and the back button's row."""
+    columns = 2 if count <= 4 else 3
+    rows = max(1, -(-count // columns))
+    width = (1920 - 2 * MARGIN - (columns - 1) * _GAP) // columns
+    height = min(_CARD_HEIGHT, (_BOTTOM - _TOP - (rows - 1) * _GAP) // rows)
+    return [Rect(MARGIN + col * (width + _GAP), _TOP + row * (height + _GAP), width, height)
+            for row, col in (divmod(index, columns) for index in range(count))]
 
 
 class TopicScene(KioskScene):
@@ -22,24 +40,23 @@ class TopicScene(KioskScene):
         self.notice: str | None = None
 
     def build(self) -> None:
-        """A 2×2 grid of topic cards and a back button."""
+        """A grid of topic cards (:func:`topic_grid`) and a back button."""
         ui = self.ui
         kids = bool(self.app.visit and self.app.visit.kids)
-        gap = 40
-        top = 270
-        width = (1920 - 2 * MARGIN - gap) // 2
-        height = 300
         # In event mode only the roadshow's topics (app.flow.available_topics).
-        for index, topic in enumerate(self.app.flow.available_topics()):
-            row, col = divmod(index, 2)
-            rect = Rect(MARGIN + col * (width + gap), top + row * (height + gap), width, height)
+        topics = self.app.flow.available_topics()
+        for topic, rect in zip(topics, topic_grid(len(topics)), strict=True):
+            # The pictogram keeps its size on full-height cards and shrinks with shorter ones.
+            icon_size = min(230 if kids else 200, rect.height - 70)
             self.add(Button(
                 topic, rect, ui.tr(f"topic.{topic}"), lambda t=topic: self._choose(t), style="option",
-                sublabel=None if kids else ui.tr(f"topic.{topic}.hint"), icon=topic,
-                icon_size=230 if kids else 200, align="left",
+                sublabel=None if kids else ui.tr(f"topic.{topic}.hint"),
+                # A topic new to the content may have no pictogram yet: words alone then.
+                icon=topic if topic in NAMES else None,
+                icon_size=icon_size, align="left",
                 text_size=ui.types.title if kids else ui.types.heading,
             ))
-        self.add(Button("back", Rect(MARGIN, 950, 320, 110), ui.tr("back"), self._back, style="secondary"))
+        self.add(Button("back", Rect(_BACK), ui.tr("back"), self._back, style="secondary"))
 
     def _choose(self, topic: str) -> None:
         self.notice = self.app.flow.choose(topic)
