@@ -104,7 +104,8 @@ class Scene:
 
     def rebuild(self) -> None:
         """Create the widgets for the current language and text size."""
-        focused_id = self._focused_widget().id if self._focused_widget() else None
+        focused = self._focused_widget()
+        focused_id = focused.id if focused is not None else None
         self.widgets = []
         self.build()
         if self.chrome:
@@ -273,9 +274,9 @@ class Scene:
         lang = Button("lang", pygame.Rect(right - width, 20, width, height), ui.tr("lang.toggle"),
                       self.app.toggle_language, style="chrome", text_size=size)
         size_key = "size.toggle.normal" if ui.large else "size.toggle.large"
-        size = Button("textsize", pygame.Rect(right - 2 * width - gap, 20, width, height), ui.tr(size_key),
-                      self.app.toggle_text_size, style="chrome", text_size=size)
-        self.widgets.extend([size, lang])
+        text_size = Button("textsize", pygame.Rect(right - 2 * width - gap, 20, width, height), ui.tr(size_key),
+                           self.app.toggle_text_size, style="chrome", text_size=size)
+        self.widgets.extend([text_size, lang])
 
 
 def card(surface: pygame.Surface, rect: pygame.Rect, fill: tuple[int, int, int] = theme.CARD, accent: tuple[int, int, int] | None = None) -> None:
