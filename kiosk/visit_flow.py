@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from games.base import RoundSetup
-from games.registry import game_type, playable_games
 from kiosk.backend import BackendError, Player, PlayRef, exclude_for
 from kiosk.visit import GUEST, KIDS, Visit, visit_for
 from safezone.content.disabled import DisabledListError, read_disabled
@@ -143,6 +142,7 @@ class VisitFlow:
         """The one way to start a round: ``topic`` with ``game``, or — without one — the game
         the content offers (the only playable one at once, several: the game choice screen).
         Returns a notice key when nothing can start (the caller shows it)."""
+        from games.registry import playable_games
         from kiosk.scenes.games import GameChoiceScene
 
         app = self.app
@@ -163,6 +163,10 @@ class VisitFlow:
 
     def _start_round(self, topic: str, kind: str) -> str | None:
         """Draw a round and start its session; returns a problem key when it cannot start."""
+        # The games (rules, content selection) are imported at the first round, not before the
+        # attract screen's first frame (start-up time).
+        from games.registry import game_type
+
         app = self.app
         if self.visit is None:
             self.go_attract(reason="no_visit")
