@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pygame
 
-from kiosk import theme
-from kiosk.ui import Ui
+from screen import theme
+from screen.ui import Ui
 
 Rect = pygame.Rect
 
@@ -89,7 +89,7 @@ GAME_EMOJI: dict[str, str] = {
 
 def game_icon(art: ArtCache, ui: Ui, name: str, size: int) -> pygame.Surface:
     """The picture of a game type: an emoji, or a small drawing for sort and step order."""
-    from kiosk.pictograms import pictogram
+    from screen.pictograms import pictogram
 
     image = art.fitted(GAME_EMOJI.get(name), size, size)
     if image is not None:

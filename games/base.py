@@ -75,6 +75,9 @@ class GameType(ABC):
 
     #: Registry key and the ``game_type`` stored with every play session.
     name: ClassVar[str]
+    #: The content kind (a content file's ``kind:``) its rounds are drawn from: a problem in a
+    #: file of this kind leaves the game out of the kiosk's choice (kiosk/scenes/games.py).
+    content_kind: ClassVar[str]
 
     @classmethod
     @abstractmethod

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import pygame
 
-from kiosk import theme
-from kiosk.ui import Ui
-from kiosk.widgets import Widget
+from screen import theme
+from screen.ui import Ui
+from screen.widgets import Widget
 
 Rect = pygame.Rect
 Point = tuple[float, float]

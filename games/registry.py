@@ -24,14 +24,8 @@ GAME_TYPES: dict[str, type[GameType]] = {
     CrossingGame.name: CrossingGame,
 }
 
-#: Which content folder feeds which game type (to name a game whose file failed to load).
-CONTENT_KINDS: dict[str, str] = {
-    "questions": QuizGame.name,
-    "hazard_scene": HazardHuntGame.name,
-    "sort_set": SortGame.name,
-    "sequence": SequenceGame.name,
-    "crossing_level": CrossingGame.name,
-}
+#: Which content kind feeds which game type (to name a game whose file failed to load).
+CONTENT_KINDS: dict[str, str] = {kind.content_kind: name for name, kind in GAME_TYPES.items()}
 
 
 class UnknownGameType(KeyError):

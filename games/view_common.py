@@ -17,12 +17,12 @@ from games import texts
 from games.art import ArtCache, panel
 from games.base import GameRules, StepRecord
 from games.drag import DragController
-from kiosk import theme
-from kiosk.backend import BackendError, PlayRef
-from kiosk.fitting import fit_text_sizes
-from kiosk.pictograms import pictogram
-from kiosk.scene import MARGIN, Scene
-from kiosk.widgets import Button
+from games.host import GameHost, PlayHandle
+from screen import theme
+from screen.fitting import fit_text_sizes
+from screen.pictograms import pictogram
+from screen.scene import MARGIN, Scene
+from screen.widgets import Button
 
 Rect = pygame.Rect
 #: Transparent colour of opaque, colour-keyed surfaces (cards, bins): never used in artwork.
@@ -44,7 +44,9 @@ GRIP_ROOM = _GRIP_X + 20
 class GameScene(Scene):
     """Base of the game views: the rules, the play session, the clock since the round began."""
 
-    def __init__(self, app, *, rules: GameRules, play: PlayRef) -> None:
+    app: GameHost
+
+    def __init__(self, app: GameHost, *, rules: GameRules, play: PlayHandle) -> None:
         super().__init__(app)
         self.rules = rules
         self.play = play
@@ -58,7 +60,7 @@ class GameScene(Scene):
     @property
     def kids(self) -> bool:
         """Kids' mode: pictures, sound, bigger targets."""
-        return bool(self.app.visit and self.app.visit.kids)
+        return self.app.kids_visit
 
     def t(self) -> float:
         """Seconds since the round began (the rules' clock)."""
@@ -71,13 +73,9 @@ class GameScene(Scene):
     def write(self, records: Iterable[StepRecord]) -> None:
         """Write step records now, each in its own transaction (a failure is logged, not fatal)."""
         for record in records:
-            try:
-                self.app.backend.record_answer(
-                    self.play, question_id=record.item_id, topic=record.topic, correct=record.correct,
-                    now=self.app.clock.now(), chosen=list(record.chosen), response_ms=record.response_ms,
-                )
-            except BackendError as exc:
-                self.app.log.emit("error", kind="backend", message=str(exc))
+            self.app.record_answer(self.play, question_id=record.item_id, topic=record.topic,
+                                   correct=record.correct, chosen=list(record.chosen),
+                                   response_ms=record.response_ms)
             self.written.append(record.item_id)
             self.app.log.emit("game_step", game=self.name, item=record.item_id, correct=record.correct)
 
@@ -106,11 +104,7 @@ class GameScene(Scene):
     def quit(self) -> None:
         """Leave the round unfinished (as the quiz does): back to the greeting or attract."""
         self.app.log.emit("round_quit", game=self.name)
-        visit = self.app.visit
-        if visit is not None and visit.player is not None:
-            self.app.greet(visit.player)
-        else:
-            self.app.go_attract("quit")
+        self.app.leave_round()
 
     def on_back(self) -> bool:
         """Escape quits the round."""
@@ -321,7 +315,7 @@ class DragGameScene(GameScene):
     """A game played by dragging cards: owns the drag, and lets go of a card held when the
     scene leaves (a finger still down must not drag into the next screen)."""
 
-    def __init__(self, app, *, rules: GameRules, play: PlayRef) -> None:
+    def __init__(self, app: GameHost, *, rules: GameRules, play: PlayHandle) -> None:
         super().__init__(app, rules=rules, play=play)
         self.drag = DragController()
 

@@ -1,4 +1,8 @@
-"""The kiosk application: window and scaling, the fixed-step loop, the scene stack and the flow.
+"""The kiosk application: window and scaling, the fixed-step loop and the scene stack.
+
+The visit (identify → greet → choose → play → results) is kiosk/visit_flow.py, event mode
+kiosk/event_flow.py, what a card scan means kiosk/scans.py; the app hosts the games
+(games/host.py) and the scenes (kiosk/host.py).
 
 The loop: read events → actions (input layer) → scenes; update at a fixed 60 Hz step however
 long a frame took; draw the scenes onto the 1920×1080 design canvas; scale it to the window.
@@ -11,31 +15,31 @@ from __future__ import annotations
 
 import random
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pygame
 
-from games.base import RoundSetup
-from games.registry import game_type
-from kiosk import i18n, theme
-from kiosk.backend import Backend, BackendError, EventInfo, Player, PlayRef, StaffRef, exclude_for
+from kiosk import i18n
+from kiosk.backend import Backend, EventInfo, PlayRef
 from kiosk.clock import Clock
+from kiosk.event_flow import EventMode
 from kiosk.eventlog import EventLog
-from kiosk.input import Action, InputMapper, Scan, Viewport
-from kiosk.scanner import ScannerReader
-from kiosk.scene import Scene
-from kiosk.sound import Sounds
+from kiosk.scans import camera_only, handle_scan
 from kiosk.sync_status import StatusLike, SyncIndicator
-from kiosk.text import TextRenderer
-from kiosk.ui import Ui
-from kiosk.visit import GUEST, KIDS, Visit, visit_for
+from kiosk.visit import Visit
+from kiosk.visit_flow import VisitFlow
 from safezone.content.bundle import ContentBundle
-from safezone.content.disabled import DisabledListError, read_disabled
-from safezone.content.schema import TOPICS
 from safezone.fonts import font_path
+from screen import theme
+from screen.input import Action, InputMapper, Scan, Viewport
+from screen.scanner import ScannerReader
+from screen.scene import Scene
+from screen.sound import Sounds
+from screen.text import TextRenderer
+from screen.ui import Ui
 
 if TYPE_CHECKING:
     from kiosk.camera_scan import CameraScanner
@@ -80,11 +84,6 @@ class KioskOptions:
             raise ValueError("camera must be 'auto', a number or a device path, got an empty name")
 
 
-def _camera_only(source: str) -> dict[str, str]:
-    """The ``source`` field of scan log events, for camera scans only (scanner logs unchanged)."""
-    return {"source": source} if source != "scanner" else {}
-
-
 class KioskApp:
     """One kiosk: owns the display, the scene stack and the current visit."""
 
@@ -118,7 +117,9 @@ class KioskApp:
         self.assets_dir = assets_dir or Path(__file__).resolve().parent.parent / "assets"
         self.log = log or EventLog()
         self.log.set_time_source(clock.monotonic)
-        self.visit: Visit | None = None
+        #: The visit and its steps (kiosk/visit_flow.py); event mode (kiosk/event_flow.py).
+        self.flow = VisitFlow(self)
+        self.events = EventMode(self)
         #: The offline indicator when a sync server is configured (set by kiosk/main.py), else
         #: None; refreshed every frame, drawn in every scene's top bar (Scene.draw_top_bar).
         self.sync_indicator: SyncIndicator | None = None
@@ -128,8 +129,6 @@ class KioskApp:
         #: The camera's QR decoder thread when ``options.camera`` is set (kiosk/main.py starts
         #: and stops it); its codes are taken once a frame and scanned like the USB scanner's.
         self.camera: CameraScanner | None = None
-        #: The roadshow this kiosk is switched to (event mode), or None.
-        self.event: EventInfo | None = None
         self.stack: list[Scene] = []
         self.running = False
         self.last_activity = 0.0
@@ -158,6 +157,7 @@ class KioskApp:
             sounds=Sounds(enabled=self.options.sound, on_play=lambda name: self.log.emit("sound", name=name),
                           assets_dir=self.assets_dir),
             assets_dir=self.assets_dir,
+            words=i18n,
             lang=self.options.language,
         )
         self.background = self._make_background()
@@ -192,12 +192,6 @@ class KioskApp:
         while an enrolled kiosk is offline, else None (part of every scene's redraw state)."""
         indicator = self.sync_indicator
         return indicator.shown if indicator is not None else None
-
-    def available_topics(self) -> tuple[str, ...]:
-        """The topics players may choose: the event's topics in event mode, else all four."""
-        if self.event is not None and self.event.topics:
-            return tuple(t for t in TOPICS if t in self.event.topics)
-        return tuple(TOPICS)
 
     # -- the loop ----------------------------------------------------------------------------
     def frame(self, dt: float, draw: bool = True) -> None:
@@ -283,11 +277,11 @@ class KioskApp:
         top = self.stack[-1]
         if isinstance(action, Scan):
             if top.accepts_scan:
-                self.handle_scan(action.code, source=action.source)
+                handle_scan(self, action.code, source=action.source)
                 return
             if top.opaque:
                 self.log.emit("scan_ignored", scene=top.name, length=len(action.code),
-                              **_camera_only(action.source))
+                              **camera_only(action.source))
                 return
         top.process_action(action)
 
@@ -308,7 +302,7 @@ class KioskApp:
         """Draw the visible scenes on the canvas and put it in the window.
 
         Skipped (False) when every visible scene reports an unchanged ``draw_state`` and nothing
-        happened since the last frame: the window still shows that frame (see kiosk/redraw.py).
+        happened since the last frame: the window still shows that frame (see screen/redraw.py).
         """
         canvas = self.canvas
         first = 0
@@ -441,214 +435,54 @@ class KioskApp:
         for scene in self.stack:
             scene.rebuild()
 
-    # -- the flow ----------------------------------------------------------------------------
+    # -- the visit and event mode live in their own modules ------------------------------------
+    @property
+    def started(self) -> bool:
+        """True once the window is open (before it, nothing is drawn or played)."""
+        return self._started
+
+    @property
+    def visit(self) -> Visit | None:
+        """Who is at the kiosk now (kiosk/visit_flow.py); None on the attract loop."""
+        return self.flow.visit
+
+    @visit.setter
+    def visit(self, visit: Visit | None) -> None:
+        self.flow.visit = visit
+
+    @property
+    def event(self) -> EventInfo | None:
+        """The roadshow this kiosk is switched to (kiosk/event_flow.py), or None."""
+        return self.events.event
+
+    @event.setter
+    def event(self, event: EventInfo | None) -> None:
+        self.events.event = event
+
     def go_attract(self, reason: str) -> None:
-        """End any visit and show the attract loop; language and text size go back to default."""
-        from kiosk.scenes.attract import AttractScene
+        """End any visit and show the attract loop (:meth:`VisitFlow.go_attract`)."""
+        self.flow.go_attract(reason)
 
-        had_visit = self.visit is not None
-        self.visit = None
-        if self._started:
-            self.ui.sounds.stop()
-            self.ui.lang = self.options.language
-            self.ui.large = False
-        if had_visit or reason not in ("start",):
-            self.log.emit("session_end", reason=reason)
-        self.replace(AttractScene(self))
+    # -- the game host (games/host.py): what a game view may ask --------------------------------
+    @property
+    def kids_visit(self) -> bool:
+        """True while the visit is a kids' one (pictures, sound, bigger targets)."""
+        return bool(self.visit and self.visit.kids)
 
-    def show_identify(self, reason: str | None = None) -> None:
-        """The scan-your-card screen, optionally explaining why the last scan failed."""
-        from kiosk.scenes.identify import IdentifyScene
+    def is_top(self, scene: object) -> bool:
+        """True while ``scene`` receives input (no overlay over it)."""
+        return bool(self.stack) and self.stack[-1] is scene
 
-        self.replace(IdentifyScene(self, problem=reason))
-
-    def handle_scan(self, code: str, source: str = "scanner") -> None:
-        """A card was scanned (USB scanner or camera) on a screen that accepts scans: identify
-        and greet, or explain."""
-        self.ui.sounds.play("scan")
-        self.log.emit("scan", length=len(code), **_camera_only(source))
-        try:
-            outcome = self.backend.identify(code, self.clock.now())
-        except BackendError as exc:
-            self.log.emit("error", kind="backend", message=str(exc))
-            self.show_identify("unavailable")
-            return
-        self.log.emit("identify", ok=outcome.ok, reason=outcome.reason)
-        if outcome.ok and outcome.player is not None:
-            if self.event is not None:
-                self._event_check_in(outcome.player)
-                return
-            self.greet(outcome.player)
-            return
-        if outcome.reason == "unknown" and self._staff_scan(code):
-            return
-        self.show_identify(outcome.reason)
-
-    # -- event mode ----------------------------------------------------------------------------
-    def _staff_scan(self, code: str) -> bool:
-        """A staff card (not a resident's) asks for the PIN; True when it was one."""
-        identify_staff = getattr(self.backend, "identify_staff", None)
-        if identify_staff is None:  # a backend without event mode (test doubles)
-            return False
-        try:
-            staff = identify_staff(code)
-        except BackendError as exc:
-            self.log.emit("error", kind="backend", message=str(exc))
-            return False
-        if staff is None:
-            return False
-        self.log.emit("staff_card", staff_id=staff.staff_id)
-        self.ask_staff_pin(staff)
-        return True
-
-    def ask_staff_pin(self, staff: StaffRef) -> None:
-        """The PIN pad for a staff member who scanned their card (no visit is running)."""
-        from kiosk.scenes.event_mode import StaffPinScene
-
-        self.visit = None
-        self.replace(StaffPinScene(self, staff))
-
-    def enter_event(self, event: EventInfo, staff: StaffRef) -> None:
-        """Switch to event mode for ``event``: its banner, its topics, plays tagged with it."""
-        self.event = event
-        self.log.emit("event_mode", on=True, event_id=str(event.id), staff_id=staff.staff_id)
-        self.go_attract(reason="event_mode")
-
-    def leave_event(self, staff: StaffRef) -> None:
-        """Back to the everyday kiosk."""
-        if self.event is not None:
-            self.log.emit("event_mode", on=False, event_id=str(self.event.id), staff_id=staff.staff_id)
-        self.event = None
-        self.go_attract(reason="event_mode")
-
-    def _event_check_in(self, player: Player) -> None:
-        """In event mode a resident's scan also checks them in; already checked in: just play."""
-        from kiosk.scenes.event_mode import CheckedInScene
-
-        assert self.event is not None
-        try:
-            outcome = self.backend.check_in(self.event.id, player.resident_id, self.clock.now())  # type: ignore[attr-defined]
-        except BackendError as exc:
-            self.log.emit("error", kind="backend", message=str(exc))
-            self.greet(player)
-            return
-        self.log.emit("checkin", status=outcome.status, points=outcome.points)
-        if outcome.status != "checked_in":
-            self.greet(player)
-            return
-        balance = player.balance + outcome.points
-        player = Player(player.resident_id, player.nickname, player.building_label, player.age_group,
-                        balance, player.badges)
-        self.visit = visit_for(player)
-        self.replace(CheckedInScene(self, player=player, points=outcome.points))
-
-    def greet(self, player: Player) -> None:
-        """Start a card holder's visit."""
-        from kiosk.scenes.greeting import GreetingScene
-
-        self.visit = visit_for(player)
-        self.replace(GreetingScene(self))
-
-    def start_guest(self) -> None:
-        """A guest visit: nothing personal, no points."""
-        from kiosk.scenes.topics import TopicScene
-
-        self.visit = Visit(mode=GUEST)
-        self.replace(TopicScene(self))
-
-    def start_kids(self) -> None:
-        """A kids' visit without a card."""
-        from kiosk.scenes.topics import TopicScene
-
-        self.visit = Visit(mode=KIDS)
-        self.replace(TopicScene(self))
-
-    def show_topics(self) -> None:
-        """Back to the topic choice for the current visit."""
-        from kiosk.scenes.topics import TopicScene
-
-        if self.visit is None:
-            self.go_attract(reason="no_visit")
-            return
-        self.replace(TopicScene(self))
-
-    def today_topic(self) -> str:
-        """Today's challenge topic: the four topics take turns by local day."""
-        from safezone.services.localtime import local_day
-
-        topics = self.available_topics()
-        return topics[local_day(self.clock.now()).toordinal() % len(topics)]
-
-    def disabled_questions(self) -> frozenset[str]:
-        """Questions staff switched off in the admin; read per round so a change applies at once."""
-        if self.data_dir is None:
-            return frozenset()
-        try:
-            return read_disabled(self.data_dir)
-        except DisabledListError as exc:
-            # A damaged list must not stop residents from playing: log it, ask everything.
-            self.log.emit("error", kind="DisabledListError", message=str(exc))
-            return frozenset()
-
-    def round_setup(self, topic: str) -> RoundSetup:
-        """How the next round for the current visit is drawn."""
-        visit = self.visit or Visit(mode=GUEST)
-        now = self.clock.now()
-        disabled = self.disabled_questions()
-        if visit.kids:
-            return RoundSetup(topic=topic, audience="kids", difficulty_max=2,
-                              count=self.options.kids_round_size, timer_seconds=None,
-                              exclude_ids=exclude_for(self.backend, visit.resident_id, now),
-                              disabled_ids=disabled)
-        timed = visit.mode == "resident" and not visit.elder and not self.ui.large
-        return RoundSetup(
-            topic=topic, audience="adult", difficulty_max=2 if visit.elder else 3,
-            count=self.options.round_size,
-            timer_seconds=self.options.adult_timer_seconds if timed else None,
-            exclude_ids=exclude_for(self.backend, visit.resident_id, now),
-            disabled_ids=disabled,
-        )
-
-    def start_round(self, topic: str, kind: str = "quiz") -> str | None:
-        """Draw a round and start its session; returns a problem key when it cannot start."""
-        if self.visit is None:
-            self.go_attract(reason="no_visit")
-            return None
-        game = game_type(kind)
-        try:
-            setup = self.round_setup(topic)
-        except BackendError:
-            return "scan.unavailable"
-        rules = game.new_round(self.bundle, setup, self.rng)
-        if rules is None:
-            self.log.emit("round_empty", topic=topic)
-            return "topics.empty"
-        mode = "kids" if self.visit.kids else self.visit.mode
-        try:
-            play = self.backend.start_play(
-                mode=mode, game_type=game.name, topic=topic, now=self.clock.now(),
-                resident_id=self.visit.resident_id, language=self.ui.lang, content_id=rules.content_id,
-                **({"roadshow_id": self.event.id} if self.event is not None else {}),
-            )
-        except BackendError as exc:
-            self.log.emit("error", kind="backend", message=str(exc))
-            return "scan.unavailable"
-        self.log.emit("round", topic=topic, game=game.name, questions=rules.max_score,
-                      timer=setup.timer_seconds, session_id=str(play.id))
-        self.replace(game.view_class()(self, rules=rules, play=play))
-        return None
+    def record_answer(self, play: PlayRef, *, question_id: str, topic: str, correct: bool,
+                      chosen: Sequence[str], response_ms: int | None) -> None:
+        """Write one step of a round now (:meth:`VisitFlow.record_answer`)."""
+        self.flow.record_answer(play, question_id=question_id, topic=topic, correct=correct,
+                                chosen=chosen, response_ms=response_ms)
 
     def finish_round(self, play: PlayRef, score: int, max_score: int, *, game: str = "quiz") -> None:
-        """Finish the session and show the results (``game``: the game type, for the score's wording)."""
-        from kiosk.scenes.results import ResultsScene
+        """Finish the session and show the results (:meth:`VisitFlow.finish_round`)."""
+        self.flow.finish_round(play, score, max_score, game=game)
 
-        try:
-            outcome = self.backend.finish_play(play, score=score, max_score=max_score, now=self.clock.now())
-        except BackendError as exc:
-            self.log.emit("error", kind="backend", message=str(exc))
-            outcome = None
-        if outcome is not None and self.visit is not None:
-            self.visit = self.visit.with_balance(outcome.balance, outcome.new_badges)
-        self.ui.sounds.play("badge" if outcome is not None and outcome.new_badges else "finish")
-        ranking = self.backend.building_ranking(limit=6)
-        self.replace(ResultsScene(self, score=score, max_score=max_score, outcome=outcome, ranking=ranking, game=game))
+    def leave_round(self) -> None:
+        """A round stopped unfinished (:meth:`VisitFlow.leave_round`)."""
+        self.flow.leave_round()

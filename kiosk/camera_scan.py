@@ -4,7 +4,7 @@ A background thread reads frames from a :class:`FrameSource` a few times a secon
 and greys them, and decodes QR codes with zxing-cpp. It never touches the app: decoded texts
 and status changes wait in a small buffer that the app takes once a frame
 (:meth:`CameraScanner.take`, on the UI thread), where each text becomes the same
-:class:`kiosk.input.Scan` a USB scanner's burst becomes — identification, the greeting and
+:class:`screen.input.Scan` a USB scanner's burst becomes — identification, the greeting and
 the "not a card" explanations are the scanner's. What is camera-only lives here:
 
 * a code seen again within ``repeat_seconds`` of its last sighting is not scanned again (a

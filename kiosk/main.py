@@ -24,7 +24,7 @@ from kiosk.startup import KioskDatabase, SchemaProblem, load_content_cached, ope
 from kiosk.sync_status import StatusLike, SyncIndicator
 from safezone.config import Settings
 from safezone.content.bundle import ContentBundle
-from safezone.content.loader import LoadResult
+from safezone.content.loader import LoadResult, Problem
 
 if TYPE_CHECKING:
     from kiosk.camera_scan import CameraScanner
@@ -52,18 +52,24 @@ def has_display() -> bool:
 def load_bundle(settings: Settings, log: EventLog) -> ContentBundle:
     """Load the content bundled with the kiosk (``settings.content_dir``); every problem goes
     to the log, valid items still load (never raises)."""
+    return load_bundled_content(settings, log).bundle
+
+
+def load_bundled_content(settings: Settings, log: EventLog) -> LoadResult:
+    """:func:`load_bundle` with the problems kept (the kiosk leaves out a game whose content
+    file failed to load: ``KioskApp.content_problems``)."""
     try:
         # Parsing ~500 YAML items costs most of a second on a small PC; a validated copy is
         # kept in the data folder and reused while no content/asset file has changed.
         result = load_content_cached(settings.content_dir, settings.assets_dir, settings.data_dir / "cache")
     except NotADirectoryError as exc:
         log.emit("content_problem", message=str(exc))
-        return ContentBundle()
+        return LoadResult(ContentBundle())
     for problem in result.problems:
         log.emit("content_problem", message=str(problem))
     log.emit("content", source="bundled", version=None, questions=len(result.bundle.questions),
              tips=len(result.bundle.tips))
-    return result.bundle
+    return result
 
 
 def packs_dir(settings: Settings) -> Path:
@@ -107,14 +113,17 @@ def load_pack(settings: Settings, log: EventLog) -> tuple[ContentBundle, str] | 
     return result.bundle, version
 
 
-def load_startup_content(settings: Settings, log: EventLog, *, enrolled: bool) -> tuple[ContentBundle, str | None]:
-    """(content, pack version) the kiosk starts with: an enrolled kiosk's pulled content pack
-    when it loads cleanly, else the bundled content (version None). Never raises."""
+def load_startup_content(settings: Settings, log: EventLog, *,
+                         enrolled: bool) -> tuple[ContentBundle, str | None, list[Problem]]:
+    """(content, pack version, its problems) the kiosk starts with: an enrolled kiosk's pulled
+    content pack when it loads cleanly (no problems), else the bundled content (version None).
+    Never raises."""
     if enrolled:
         loaded = load_pack(settings, log)
         if loaded is not None:
-            return loaded
-    return load_bundle(settings, log), None
+            return (*loaded, [])
+    result = load_bundled_content(settings, log)
+    return result.bundle, None, result.problems
 
 
 class SyncAgentLike(Protocol):
@@ -267,8 +276,9 @@ def build_app(
             database.dispose()
             raise
     content_version: str | None = None
+    problems: list[Problem] | None = None
     if bundle is None:
-        bundle, content_version = load_startup_content(settings, log, enrolled=kiosk_id is not None)
+        bundle, content_version, problems = load_startup_content(settings, log, enrolled=kiosk_id is not None)
     if backend is None:
         assert database is not None
         backend = CoreBackend(database, bundle, kiosk_id=kiosk_id,
@@ -276,6 +286,7 @@ def build_app(
     app = KioskApp(backend, bundle, clock=clock, rng=rng, options=options or KioskOptions(), site_name=settings.site_name,
                    assets_dir=settings.assets_dir, log=log, data_dir=settings.data_dir,
                    content_version=content_version)
+    app.content_problems = problems
     if agent is not None:
         # The log tells a technician when the kiosk went offline and when the server refused
         # records for good (parked: kept here, not sent) — once per change, not per frame.

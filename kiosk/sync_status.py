@@ -9,7 +9,7 @@ The pill sits in the top bar every scene draws (``Scene.draw_top_bar``), right-a
 of the text-size and language toggles, where no scene puts a touch target or game content. It is
 flat (no shadow) and shorter than the toggles so it does not read as a button. Its picture is
 rendered once per message and language and then blitted; what the pill shows is part of every
-scene's redraw state (``kiosk.redraw.scene_state``), so a change redraws the screen once and an
+scene's redraw state (``screen.redraw.scene_state``), so a change redraws the screen once and an
 unchanged pill costs nothing.
 
 The same status read also follows the records the server refused for good (``parked``): each
@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Protocol
 
 import pygame
 
-from kiosk import theme
-from kiosk.scene import CHROME_LEFT, TOGGLE_GAP
+from screen import theme
+from screen.scene import CHROME_LEFT, TOGGLE_GAP
 
 if TYPE_CHECKING:
-    from kiosk.ui import Ui
+    from screen.ui import Ui
 
 #: Where the pill ends on the right: the toggles' gap left of the text-size toggle (one
-#: definition of where the toggles start: ``kiosk.scene.CHROME_LEFT``).
+#: definition of where the toggles start: ``screen.scene.CHROME_LEFT``).
 RIGHT = CHROME_LEFT - TOGGLE_GAP
 #: Widest the pill may be; its message is short, so this only bounds a surprise translation.
 _MAX_WIDTH = 560

@@ -71,7 +71,7 @@ EMOJI_REF = re.compile(r"^images/emoji/([0-9a-f]+(?:-[0-9a-f]+)*)\.png$")
 
 Colour = tuple[int, int, int]
 
-# The kiosk palette (kiosk/theme.py), repeated here so the art matches the screens.
+# The kiosk palette (screen/theme.py), repeated here so the art matches the screens.
 PAPER: Colour = (255, 248, 236)
 CARD: Colour = (255, 255, 255)
 SHADOW: Colour = (120, 84, 40)

@@ -4,7 +4,7 @@
   each with "应是第 N 步" / "Should be step N" in a column of its own (games/sequence/layout.py);
 - ``25-event-long-title[-offline]-<lang>[-large].png``: event mode with a roadshow title as long
   as staff may type one (40 characters in Chinese, 80 in English) in the top bar, ending before
-  the toggles and, offline, before the sync pill (kiosk/top_bar.py);
+  the toggles and, offline, before the sync pill (screen/top_bar.py);
 - ``26-attract-long-tip-en-large.png``: the attract screen in large English with its longest tip;
 - ``27-event-attract-long-title-<lang>[-large].png``: the event's attract screen with that long
   title in its banner (two lines, never cut) and the event's longest tip

@@ -15,6 +15,7 @@ class CrossingGame(GameType):
     """Cross the road only on green, looking both ways."""
 
     name = "crossing"
+    content_kind = "crossing_level"
 
     @classmethod
     def new_round(cls, bundle: ContentBundle, setup: RoundSetup, rng: random.Random) -> CrossingRules | None:

@@ -15,10 +15,11 @@ import pygame
 
 from games.art import panel
 from games.crossing.rules import CrossingEvent, CrossingRules, WalkResult
+from games.host import GameHost, PlayHandle
 from games.view_common import GameScene, text_of
-from kiosk import theme
-from kiosk.pictograms import pictogram
-from kiosk.widgets import Button
+from screen import theme
+from screen.pictograms import pictogram
+from screen.widgets import Button
 
 Rect = pygame.Rect
 _LIGHT = Rect(90, 190, 280, 560)
@@ -67,7 +68,7 @@ class _Painted:
     the keys they were drawn for, and what the last frame painted over the still picture.
 
     One object rather than the scene's own attributes: the redraw state
-    (``kiosk.redraw.scene_state``) reads a scene's plain attributes, and these caches going from
+    (``screen.redraw.scene_state``) reads a scene's plain attributes, and these caches going from
     None to a picture in the first draw made the state look changed, so the first frame of a
     still screen was drawn twice.
     """
@@ -86,7 +87,7 @@ class CrossingScene(GameScene):
 
     name = "crossing"
 
-    def __init__(self, app, *, rules: CrossingRules, play) -> None:
+    def __init__(self, app: GameHost, *, rules: CrossingRules, play: PlayHandle) -> None:
         super().__init__(app, rules=rules, play=play)
         self.rules: CrossingRules = rules
         self.last: WalkResult | None = None
@@ -235,8 +236,8 @@ class CrossingScene(GameScene):
 
     # -- drawing ---------------------------------------------------------------------------
     def draw_state(self) -> tuple:
-        """What the picture depends on (kiosk/redraw.py): the light, the cars, the child, the words."""
-        from kiosk.redraw import scene_state
+        """What the picture depends on (screen/redraw.py): the light, the cars, the child, the words."""
+        from screen.redraw import scene_state
 
         blink = int(self._blink * 3) % 2 if self.rules.light == "flashing" else 0
         cars = tuple((car.lane, car.direction, round(car.s * _PX_PER_M)) for car in self.rules.cars)
@@ -247,7 +248,7 @@ class CrossingScene(GameScene):
         """The still parts are drawn once per change of light, words or buttons; a frame then
         restores from them only what the cars, the child and the feedback card covered last
         frame (dirty rectangles) and draws those again at their new places."""
-        from kiosk.redraw import widget_state
+        from screen.redraw import widget_state
 
         blink = int(self._blink * 3) % 2 if self.rules.light == "flashing" else 0
         key = (self.rules.light, blink, self.subtitle_key, len(self.rules.round_scores), self.rules.finished,
@@ -277,7 +278,7 @@ class CrossingScene(GameScene):
                                            self._draw_finished))
         cache.painted = painted
         # Only a canvas nothing else drew over (no overlay) may be patched next frame.
-        cache.canvas = surface if self.app.stack and self.app.stack[-1] is self else None
+        cache.canvas = surface if self.app.is_top(self) else None
 
     def _blit_card(self, surface: pygame.Surface, key: tuple, rect: Rect, paint) -> Rect:
         """A feedback card drawn once (per language and text size) and blitted every frame."""

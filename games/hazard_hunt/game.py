@@ -15,6 +15,7 @@ class HazardHuntGame(GameType):
     """Tap the hazards hidden in an illustrated scene."""
 
     name = "hazard_hunt"
+    content_kind = "hazard_scene"
 
     @classmethod
     def new_round(cls, bundle: ContentBundle, setup: RoundSetup, rng: random.Random) -> HazardHuntRules | None:

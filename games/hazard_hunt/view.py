@@ -15,11 +15,12 @@ import pygame
 
 from games.art import panel, placeholder
 from games.hazard_hunt.rules import HazardHuntRules, Hint, TapResult
+from games.host import GameHost, PlayHandle
 from games.view_common import FeedbackFit, GameScene, dashed_rect, text_of
-from kiosk import theme
-from kiosk.pictograms import pictogram
-from kiosk.widgets import Button
 from safezone.content.schema import DESIGN_HEIGHT, DESIGN_WIDTH, CircleArea
+from screen import theme
+from screen.pictograms import pictogram
+from screen.widgets import Button
 
 Rect = pygame.Rect
 #: Where the scene picture is drawn, and its scale from the design space.
@@ -70,7 +71,7 @@ class _Background:
     """The composed background (``HazardHuntScene.draw_background``) and the key it was drawn for.
 
     One object rather than two attributes of the scene: the redraw state
-    (``kiosk.redraw.scene_state``) reads a scene's plain attributes, and these going from None to
+    (``screen.redraw.scene_state``) reads a scene's plain attributes, and these going from None to
     a picture in the first draw made the state look changed, so the first frame was drawn twice.
     """
 
@@ -83,7 +84,7 @@ class HazardHuntScene(GameScene):
 
     name = "hazard_hunt"
 
-    def __init__(self, app, *, rules: HazardHuntRules, play) -> None:
+    def __init__(self, app: GameHost, *, rules: HazardHuntRules, play: PlayHandle) -> None:
         super().__init__(app, rules=rules, play=play)
         self.rules: HazardHuntRules = rules
         self.picture: pygame.Surface | None = None
@@ -241,7 +242,7 @@ class HazardHuntScene(GameScene):
     # -- drawing ---------------------------------------------------------------------------
     def draw_state(self) -> tuple:
         """What the picture depends on (the app skips frames that would look the same)."""
-        from kiosk.redraw import scene_state
+        from screen.redraw import scene_state
 
         pulse = int(self._clock * 15) if self.hint is not None else None
         return scene_state(self, len(self.rules.found), self.rules.score, id(self.feedback), self.toast is not None,

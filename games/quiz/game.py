@@ -15,6 +15,7 @@ class QuizGame(GameType):
     """Multiple-choice and true/false questions from one topic's bank."""
 
     name = "quiz"
+    content_kind = "questions"
 
     @classmethod
     def new_round(cls, bundle: ContentBundle, setup: RoundSetup, rng: random.Random) -> QuizRules | None:

@@ -10,7 +10,7 @@ words get in normal text on the same question, so switching to large text never 
 anything smaller (and whatever fits in normal text fits in large text). The feedback does the
 same for the recap, the right answer and the explanation.
 
-Everything here measures with the real font (:meth:`kiosk.text.TextRenderer.fit_size`) and
+Everything here measures with the real font (:meth:`screen.text.TextRenderer.fit_size`) and
 renders nothing: the quiz scene lays out once per question, language or text-size change
 (never per frame), and a test lays out every question in ``content/`` in both languages and
 both text sizes in a few seconds. ``fits`` is False only when even the smallest sizes do not
@@ -24,12 +24,12 @@ from dataclasses import dataclass
 import pygame
 
 from games.quiz.rules import Choice, QuizItem
-from kiosk.fitting import shrink_levels
-from kiosk.scene import MARGIN
-from kiosk.text import TextRenderer
-from kiosk.theme import DESIGN_SIZE, LARGE_TYPE, MIN_TARGET, MIN_TEXT, NORMAL_TYPE, TypeScale
-from kiosk.ui import Ui
-from kiosk.widgets import Button
+from screen.fitting import shrink_levels
+from screen.scene import MARGIN
+from screen.text import TextRenderer
+from screen.theme import DESIGN_SIZE, LARGE_TYPE, MIN_TARGET, MIN_TEXT, NORMAL_TYPE, TypeScale
+from screen.ui import Ui
+from screen.widgets import Button
 
 Rect = pygame.Rect
 LETTERS = "ABCDEF"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pygame
 
+from games.host import GameHost, PlayHandle
 from games.quiz.layout import (
     KIDS_PICTURE,
     LISTEN_AT,
@@ -27,12 +28,11 @@ from games.quiz.layout import (
     question_spec,
 )
 from games.quiz.rules import AnswerResult, Choice, QuizRules
-from kiosk import theme
-from kiosk.backend import BackendError, PlayRef
-from kiosk.input import Command
-from kiosk.pictograms import KID_MARKERS, pictogram
-from kiosk.scene import MARGIN, Scene, card
-from kiosk.widgets import Button, Countdown, ProgressBar
+from screen import theme
+from screen.input import Command
+from screen.pictograms import KID_MARKERS, pictogram
+from screen.scene import MARGIN, Scene, card
+from screen.widgets import Button, Countdown, ProgressBar
 
 Rect = pygame.Rect
 
@@ -42,7 +42,9 @@ class QuizScene(Scene):
 
     name = "quiz"
 
-    def __init__(self, app, *, rules: QuizRules, play: PlayRef) -> None:
+    app: GameHost
+
+    def __init__(self, app: GameHost, *, rules: QuizRules, play: PlayHandle) -> None:
         super().__init__(app)
         self.rules = rules
         self.play = play
@@ -59,7 +61,7 @@ class QuizScene(Scene):
     @property
     def kids(self) -> bool:
         """Kids' mode: pictures, sound, bigger targets."""
-        return bool(self.app.visit and self.app.visit.kids)
+        return self.app.kids_visit
 
     # -- layout ----------------------------------------------------------------------------
     def build(self) -> None:
@@ -131,8 +133,8 @@ class QuizScene(Scene):
                         text_size=ui.types.heading))
 
     def _prompt(self):
-        # The question's own audio, else assets/sounds/prompts/<id>.<zh|en>.ogg (kiosk/sound.py).
-        from kiosk.sound import prompt_path
+        # The question's own audio, else assets/sounds/prompts/<id>.<zh|en>.ogg (screen/sound.py).
+        from screen.sound import prompt_path
 
         question = self.rules.current.question
         return prompt_path(self.app.assets_dir, question.id, question.audio, self.ui.lang)
@@ -187,13 +189,8 @@ class QuizScene(Scene):
 
     def _after_answer(self, result: AnswerResult) -> None:
         record = result.record
-        try:
-            self.app.backend.record_answer(
-                self.play, question_id=record.item_id, topic=record.topic, correct=record.correct,
-                now=self.app.clock.now(), chosen=record.chosen, response_ms=record.response_ms,
-            )
-        except BackendError as exc:
-            self.app.log.emit("error", kind="backend", message=str(exc))
+        self.app.record_answer(self.play, question_id=record.item_id, topic=record.topic,
+                               correct=record.correct, chosen=record.chosen, response_ms=record.response_ms)
         self.ui.sounds.play("correct" if result.correct else "wrong")
         self.selected = set()
         self.rebuild()
@@ -209,11 +206,7 @@ class QuizScene(Scene):
 
     def _quit(self) -> None:
         self.app.log.emit("round_quit", answered=len(self.rules.results))
-        visit = self.app.visit
-        if visit is not None and visit.player is not None:
-            self.app.greet(visit.player)
-        else:
-            self.app.go_attract("quit")
+        self.app.leave_round()
 
     def on_command(self, name: str) -> bool:
         """Digits choose an answer; Enter confirms or moves on."""
@@ -253,8 +246,8 @@ class QuizScene(Scene):
 
     # -- drawing ---------------------------------------------------------------------------
     def draw_state(self) -> tuple:
-        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays."""
-        from kiosk.redraw import scene_state
+        """What the drawing depends on (screen/redraw.py): unchanged means the last frame stays."""
+        from screen.redraw import scene_state
 
         return scene_state(self, self.rules.index, self.rules.answered, len(self.rules.results),
                            frozenset(self.selected))

@@ -15,6 +15,7 @@ class SequenceGame(GameType):
     """Put the steps of a safety procedure in order by dragging cards."""
 
     name = "sequence"
+    content_kind = "sequence"
 
     @classmethod
     def new_round(cls, bundle: ContentBundle, setup: RoundSetup, rng: random.Random) -> SequenceRules | None:

@@ -9,9 +9,9 @@ colour alone). The step's words wrap in what is left, left of the tag.
 
 Words get room before they get smaller: the tag takes one line when the step still fits beside
 it, else two lines ("Should be / step 4": a narrower column, broken where it reads well); only
-then do the step and the tag step down together (2 px a step, :mod:`kiosk.fitting`): 36 px at
+then do the step and the tag step down together (2 px a step, :mod:`screen.fitting`): 36 px at
 the least in normal text, and large text never below the sizes the same card gets in normal
-text. Everything is measured with the real font (:meth:`kiosk.text.TextRenderer.height_of`),
+text. Everything is measured with the real font (:meth:`screen.text.TextRenderer.height_of`),
 nothing rendered: the scene lays a card out once per language, text size and check, and a test
 lays out every card of ``content/`` with a tag in both languages and both text sizes. ``fits``
 is False only when even the smallest sizes do not fit; the card is then still drawn (the step
@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import pygame
 
 from games.view_common import GRIP_ROOM
-from kiosk.fitting import fit_text_sizes
-from kiosk.text import TextRenderer
-from kiosk.theme import LARGE_TYPE, NORMAL_TYPE
+from screen.fitting import fit_text_sizes
+from screen.text import TextRenderer
+from screen.theme import LARGE_TYPE, NORMAL_TYPE
 
 Rect = pygame.Rect
 

@@ -15,6 +15,7 @@ import pygame
 
 from games.art import panel
 from games.drag import CardLayer, DragCard
+from games.host import GameHost, PlayHandle
 from games.sequence.layout import (
     GUTTER,
     LIST,
@@ -28,12 +29,12 @@ from games.sequence.layout import (
 )
 from games.sequence.rules import SequenceRules, SubmitResult
 from games.view_common import DragGameScene, FeedbackFit, card_body, draw_grip, finish_card, text_of
-from kiosk import theme
-from kiosk.fitting import fit_text_sizes
-from kiosk.input import Move, Press, Release
-from kiosk.pictograms import pictogram
-from kiosk.ui import Ui
-from kiosk.widgets import Button, Widget
+from screen import theme
+from screen.fitting import fit_text_sizes
+from screen.input import Move, Press, Release
+from screen.pictograms import pictogram
+from screen.ui import Ui
+from screen.widgets import Button, Widget
 
 Rect = pygame.Rect
 _PANEL = Rect(1230, 270, 1920 - 60 - 1230, 780)
@@ -65,13 +66,13 @@ class SequenceScene(DragGameScene):
 
     name = "sequence"
 
-    def __init__(self, app, *, rules: SequenceRules, play) -> None:
+    def __init__(self, app: GameHost, *, rules: SequenceRules, play: PlayHandle) -> None:
         super().__init__(app, rules=rules, play=play)
         self.rules: SequenceRules = rules
         self.layer = CardLayer()
         self._faces: dict[tuple, pygame.Surface] = {}
         #: (language, large text, grip) of the faces kept; a tuple, never a plain value, so it
-        #: stays out of the redraw state (kiosk.redraw.scene_state).
+        #: stays out of the redraw state (screen.redraw.scene_state).
         self._faces_for: tuple = ()
         self.result: SubmitResult | None = None
         #: After the check: the explanation shown over the list instead of the marked cards.
@@ -276,13 +277,13 @@ class SequenceScene(DragGameScene):
 
     # -- drawing ---------------------------------------------------------------------------
     def draw_state(self) -> tuple:
-        """What the picture depends on (kiosk/redraw.py): unchanged means the last frame stays."""
-        from kiosk.redraw import scene_state
+        """What the picture depends on (screen/redraw.py): unchanged means the last frame stays."""
+        from screen.redraw import scene_state
 
         return scene_state(self, id(self.result), tuple(self.rules.order), self.drag.hover)
 
     def _still_key(self) -> tuple:
-        from kiosk.redraw import scene_state
+        from screen.redraw import scene_state
 
         # The slots' hover look is left out: CardLayer draws a lit slot over the base.
         return scene_state(self, id(self.result), skip=[*self.drag.cards, *self.slots])
@@ -294,7 +295,7 @@ class SequenceScene(DragGameScene):
         if self.result is not None:
             overlay = self._draw_why if (self.show_why and not self._why_inline) else self._draw_marks
         self.layer.draw(surface, self.drag, self.ui, super().draw, self._still_key(), overlay=overlay,
-                        targets=self.slots, exclusive=bool(self.app.stack) and self.app.stack[-1] is self)
+                        targets=self.slots, exclusive=self.app.is_top(self))
 
     def _draw_why(self, surface: pygame.Surface) -> None:
         """The explanation over the list (cards and marks under it), whole at the largest size."""

@@ -15,6 +15,7 @@ class SortGame(GameType):
     """Drag each card to 安全 or 危险."""
 
     name = "sort"
+    content_kind = "sort_set"
 
     @classmethod
     def new_round(cls, bundle: ContentBundle, setup: RoundSetup, rng: random.Random) -> SortRules | None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import pygame
 
 from games.drag import CardLayer, DragCard
+from games.host import GameHost, PlayHandle
 from games.sort.rules import DropResult, SortRules
 from games.view_common import COLOUR_KEY, DragGameScene, FeedbackFit, card_surface, text_of
-from kiosk import theme
-from kiosk.input import Move, Press, Release
-from kiosk.pictograms import pictogram
-from kiosk.ui import Ui
-from kiosk.widgets import Button, Widget
+from screen import theme
+from screen.input import Move, Press, Release
+from screen.pictograms import pictogram
+from screen.ui import Ui
+from screen.widgets import Button, Widget
 
 Rect = pygame.Rect
 _CARD_SIZE = (780, 230)
@@ -82,7 +83,7 @@ class SortScene(DragGameScene):
 
     name = "sort"
 
-    def __init__(self, app, *, rules: SortRules, play) -> None:
+    def __init__(self, app: GameHost, *, rules: SortRules, play: PlayHandle) -> None:
         super().__init__(app, rules=rules, play=play)
         self.rules: SortRules = rules
         self.drag.targets = dict(_BINS)
@@ -238,13 +239,13 @@ class SortScene(DragGameScene):
 
     # -- time and drawing ------------------------------------------------------------------
     def draw_state(self) -> tuple:
-        """What the picture depends on (kiosk/redraw.py): unchanged means the last frame stays."""
-        from kiosk.redraw import scene_state
+        """What the picture depends on (screen/redraw.py): unchanged means the last frame stays."""
+        from screen.redraw import scene_state
 
         return scene_state(self, id(self.last), self.rules.score, len(self.rules.answers), self.drag.hover)
 
     def _still_key(self) -> tuple:
-        from kiosk.redraw import scene_state
+        from screen.redraw import scene_state
 
         # The bins' hover look is left out: CardLayer draws a lit bin over the base.
         return scene_state(self, id(self.last), self.rules.score, len(self.rules.answers),
@@ -253,7 +254,7 @@ class SortScene(DragGameScene):
     def draw(self, surface: pygame.Surface) -> None:
         """The still picture once per change, then only the moving card's rectangles each frame."""
         self.layer.draw(surface, self.drag, self.ui, super().draw, self._still_key(),
-                        targets=list(self.bins.values()), exclusive=bool(self.app.stack) and self.app.stack[-1] is self)
+                        targets=list(self.bins.values()), exclusive=self.app.is_top(self))
 
     def draw_content(self, surface: pygame.Surface) -> None:
         """Title, progress, instruction or feedback."""

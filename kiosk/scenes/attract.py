@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk import i18n, theme
+from kiosk import i18n
 from kiosk.backend import LeaderInfo, RoadshowInfo
-from kiosk.pictograms import pictogram
-from kiosk.scene import MARGIN, Scene, card
+from kiosk.host import KioskHost, KioskScene
 from kiosk.scenes.attract_layout import (
     BAND_TOP,
     HERO,
@@ -27,8 +26,11 @@ from kiosk.scenes.attract_layout import (
     layout_event,
     layout_plain,
 )
-from kiosk.widgets import Button
 from safezone.services.localtime import LOCAL_TZ
+from screen import theme
+from screen.pictograms import pictogram
+from screen.scene import MARGIN, card
+from screen.widgets import Button
 
 Rect = pygame.Rect
 _HERO = HERO
@@ -40,14 +42,14 @@ _LEADERBOARD_REFRESH = 20.0
 _REMEMBERED = 64
 
 
-class AttractScene(Scene):
+class AttractScene(KioskScene):
     """Idle screen; never shows anything about a previous player."""
 
     name = "attract"
     accepts_scan = True
     idle_watch = False
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: KioskHost) -> None:
         super().__init__(app)
         tips = list(app.bundle.tips.values())
         if app.event is not None and app.event.topics:
@@ -85,9 +87,9 @@ class AttractScene(Scene):
         width = (theme.DESIGN_SIZE[0] - 2 * MARGIN - 2 * gap) // 3
         top, height = 740, 290
         choices = (
-            ("scan", "attract.scan", "attract.scan.hint", "card", "primary", self.app.show_identify),
-            ("guest", "attract.guest", "attract.guest.hint", "person", "secondary", self.app.start_guest),
-            ("kids", "attract.kids", "attract.kids.hint", "kids", "secondary", self.app.start_kids),
+            ("scan", "attract.scan", "attract.scan.hint", "card", "primary", self.app.flow.show_identify),
+            ("guest", "attract.guest", "attract.guest.hint", "person", "secondary", self.app.flow.start_guest),
+            ("kids", "attract.kids", "attract.kids.hint", "kids", "secondary", self.app.flow.start_kids),
         )
         for index, (wid, label, hint, icon, style, action) in enumerate(choices):
             self.add(Button(
@@ -109,8 +111,8 @@ class AttractScene(Scene):
             self._load_roadshows()
 
     def draw_state(self) -> tuple:
-        """The tip, the minute on the clock, roadshows / leaderboard (see kiosk/redraw.py)."""
-        from kiosk.redraw import scene_state
+        """The tip, the minute on the clock, roadshows / leaderboard (see screen/redraw.py)."""
+        from screen.redraw import scene_state
 
         minute = self.app.clock.now().astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
         return scene_state(self, minute, tuple(self.roadshows), tuple(self.leaders), self.app.event)
@@ -130,7 +132,7 @@ class AttractScene(Scene):
             from kiosk.scenes.event_mode import event_when, tr
 
             key = (tip, tr("event.banner", ui.lang), ui.pick(event.title, event.title_en),
-                   event_when(event, ui.lang), len(self.app.available_topics()), ui.large)
+                   event_when(event, ui.lang), len(self.app.flow.available_topics()), ui.large)
         layout = self._layouts.get(key)
         if layout is None:
             if len(self._layouts) >= _REMEMBERED:
@@ -253,10 +255,10 @@ class AttractScene(Scene):
         assert event is not None
         if layout is None:  # no tips at all: lay the banner out around an empty tip
             layout = layout_event(ui.text, tr("event.banner", ui.lang), ui.pick(event.title, event.title_en),
-                                  event_when(event, ui.lang), len(self.app.available_topics()), "", ui.large)
+                                  event_when(event, ui.lang), len(self.app.flow.available_topics()), "", ui.large)
         band = Rect(_HERO.x, BAND_TOP, _HERO.width, layout.band_bottom - BAND_TOP)
         pygame.draw.rect(surface, theme.TEAL, band)
-        topics = self.app.available_topics()
+        topics = self.app.flow.available_topics()
         for index, topic in enumerate(topics):
             surface.blit(pictogram(topic, TOPIC_ICON),
                          (band.right - TOPIC_RIGHT - (len(topics) - index) * TOPIC_PITCH, band.y + 20))

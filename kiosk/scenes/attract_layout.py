@@ -1,7 +1,7 @@
 """The attract screen's hero laid out so its words are never cut: the rotating safety tip and, in
 event mode, the roadshow's banner (its label, title, time and place).
 
-Measured with the real font, nothing rendered (:meth:`kiosk.text.TextRenderer.height_of`), once
+Measured with the real font, nothing rendered (:meth:`screen.text.TextRenderer.height_of`), once
 per tip, title, language and text size — the scene remembers the result, a still screen is not
 measured again. Words get room before they get smaller:
 
@@ -24,10 +24,10 @@ from dataclasses import dataclass, replace
 
 import pygame
 
-from kiosk.fitting import fit_text_sizes, largest_fit
-from kiosk.scene import MARGIN
-from kiosk.text import TextRenderer
-from kiosk.theme import LARGE_TYPE, MIN_TEXT, NORMAL_TYPE
+from screen.fitting import fit_text_sizes, largest_fit
+from screen.scene import MARGIN
+from screen.text import TextRenderer
+from screen.theme import LARGE_TYPE, MIN_TEXT, NORMAL_TYPE
 
 Rect = pygame.Rect
 #: The hero card and its inner box (the card's padding).

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk import i18n, theme
+from kiosk import i18n
 from kiosk.backend import BackendError, EventInfo, Player, StaffRef
-from kiosk.pictograms import pictogram
-from kiosk.scene import MARGIN, Scene, card
-from kiosk.widgets import Button
+from kiosk.host import KioskHost, KioskScene
 from safezone.services.localtime import LOCAL_TZ
+from screen import theme
+from screen.pictograms import pictogram
+from screen.scene import MARGIN, card
+from screen.widgets import Button
 
 Rect = pygame.Rect
 
@@ -66,12 +68,12 @@ def event_when(event: EventInfo, lang: str) -> str:
               place=event.place)
 
 
-class StaffPinScene(Scene):
+class StaffPinScene(KioskScene):
     """A PIN pad for the staff member whose card was scanned; the digits are never shown."""
 
     name = "staff_pin"
 
-    def __init__(self, app, staff: StaffRef) -> None:
+    def __init__(self, app: KioskHost, staff: StaffRef) -> None:
         super().__init__(app)
         self.staff = staff
         self.pin = ""
@@ -111,7 +113,7 @@ class StaffPinScene(Scene):
 
     def _cancel(self) -> None:
         self.app.log.emit("staff_pin", ok=False, reason="cancelled")
-        self.app.go_attract(reason="staff_cancel")
+        self.app.flow.go_attract(reason="staff_cancel")
 
     def _submit(self) -> None:
         if len(self.pin) < PIN_MIN:
@@ -131,7 +133,7 @@ class StaffPinScene(Scene):
         self.attempts_left -= 1
         if self.attempts_left <= 0:
             self.app.log.emit("staff_pin_locked", staff_id=self.staff.staff_id)
-            self.app.go_attract(reason="staff_pin_locked")
+            self.app.flow.go_attract(reason="staff_pin_locked")
             return
         self.problem = "pin.wrong"
         self.rebuild()
@@ -150,8 +152,8 @@ class StaffPinScene(Scene):
         return False
 
     def draw_state(self) -> tuple:
-        """See kiosk/redraw.py."""
-        from kiosk.redraw import scene_state
+        """See screen/redraw.py."""
+        from screen.redraw import scene_state
 
         return scene_state(self)
 
@@ -183,13 +185,13 @@ class StaffPinScene(Scene):
             surface.blit(problem, (inner.x + 90, y + 8))
 
 
-class EventAdminScene(Scene):
+class EventAdminScene(KioskScene):
     """After a good PIN: pick today's roadshow, or leave event mode."""
 
     name = "event_admin"
     idle_watch = True
 
-    def __init__(self, app, staff: StaffRef) -> None:
+    def __init__(self, app: KioskHost, staff: StaffRef) -> None:
         super().__init__(app)
         self.staff = staff
         try:
@@ -215,22 +217,22 @@ class EventAdminScene(Scene):
             self.add(Button("leave_event", Rect(1920 - MARGIN - 560, 950, 560, 110), tr("admin.leave", ui.lang),
                             self._leave, style="primary", text_size=ui.types.body))
         self.add(Button("cancel", Rect(MARGIN, 950, 320, 110), tr("cancel", ui.lang),
-                        lambda: self.app.go_attract(reason="staff_cancel"), style="secondary"))
+                        lambda: self.app.flow.go_attract(reason="staff_cancel"), style="secondary"))
 
     def _choose(self, event: EventInfo) -> None:
-        self.app.enter_event(event, self.staff)
+        self.app.events.enter_event(event, self.staff)
 
     def _leave(self) -> None:
-        self.app.leave_event(self.staff)
+        self.app.events.leave_event(self.staff)
 
     def on_back(self) -> bool:
         """Escape cancels."""
-        self.app.go_attract(reason="staff_cancel")
+        self.app.flow.go_attract(reason="staff_cancel")
         return True
 
     def draw_state(self) -> tuple:
-        """See kiosk/redraw.py."""
-        from kiosk.redraw import scene_state
+        """See screen/redraw.py."""
+        from screen.redraw import scene_state
 
         return scene_state(self)
 
@@ -254,12 +256,12 @@ class EventAdminScene(Scene):
         surface.blit(line, (MARGIN, y))
 
 
-class CheckedInScene(Scene):
+class CheckedInScene(KioskScene):
     """"Checked in, +10 points" after a resident's first scan at an event; then the greeting."""
 
     name = "checked_in"
 
-    def __init__(self, app, *, player: Player, points: int) -> None:
+    def __init__(self, app: KioskHost, *, player: Player, points: int) -> None:
         super().__init__(app)
         self.player = player
         self.points = points
@@ -271,19 +273,19 @@ class CheckedInScene(Scene):
                         self._continue, text_size=self.ui.types.heading))
 
     def _continue(self) -> None:
-        self.app.greet(self.player)
+        self.app.flow.greet(self.player)
 
     def update(self, dt: float) -> None:
         """Move on to the greeting by itself after a few seconds."""
         super().update(dt)
         self._elapsed += dt
-        if self._elapsed >= CHECKED_IN_SECONDS and self.app.top is self:
+        if self._elapsed >= CHECKED_IN_SECONDS and self.app.is_top(self):
             self._elapsed = float("-inf")  # once
             self._continue()
 
     def draw_state(self) -> tuple:
-        """See kiosk/redraw.py."""
-        from kiosk.redraw import scene_state
+        """See screen/redraw.py."""
+        from screen.redraw import scene_state
 
         return scene_state(self)
 

@@ -1,88 +1,44 @@
 """Choose a game for the topic: only the games with content for this topic and player.
 
-The topic screen calls :func:`choose_game`. With one playable game it starts at once (as the
-quiz always did); with several it shows this screen. A game whose content file failed to load
+The topic screen asks the visit flow for a round (:meth:`kiosk.visit_flow.VisitFlow.choose`).
+With one playable game it starts at once (as the quiz always did); with several it shows this
+screen. A game whose content file failed to load
 (reported by ``safezone content validate``) is simply not offered, and a small notice says so.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pygame
 
 from games import texts
 from games.art import ArtCache, game_icon
-from games.registry import CONTENT_KINDS, playable_games
-from kiosk import theme
-from kiosk.backend import BackendError
-from kiosk.scene import MARGIN, Scene
-from kiosk.widgets import Button
+from games.registry import CONTENT_KINDS
+from kiosk.host import KioskHost, KioskScene
+from screen import theme
+from screen.scene import MARGIN
+from screen.widgets import Button
 
 Rect = pygame.Rect
-_KIND_RE = re.compile(r"^kind:\s*([a-z_]+)", re.MULTILINE)
-_FOLDER_KINDS = {"questions": "questions", "scenes": "hazard_scene", "sort": "sort_set",
-                 "sequences": "sequence", "crossing": "crossing_level"}
 
 
-def choose_game(app, topic: str) -> str | None:
-    """Start the only playable game or show the choice; returns a notice key when neither."""
-    try:
-        setup = app.round_setup(topic)
-    except BackendError:
-        return "scan.unavailable"
-    names = playable_games(app.bundle, setup)
-    app.log.emit("games_offered", topic=topic, games=names)
-    if not names:
-        return "topics.empty"
-    if len(names) == 1:
-        return app.start_round(topic, names[0])
-    app.replace(GameChoiceScene(app, topic, names))
-    return None
-
-
-def skipped_games(app) -> list[str]:
-    """Game types with a content file that failed to load, from the start-up content report.
-
-    The kiosk logs every content problem before its first scene (kiosk.main.load_bundle); an
-    app may also carry them as ``content_problems`` (an empty list after switching to a content
-    pack, which is only offered without a problem).
-    """
-    problems = getattr(app, "content_problems", None)
-    messages = [str(p) for p in problems or ()]
-    if problems is None:
-        for event in app.log.events:
-            if event["event"] == "scene":
-                break  # problems are all reported before the first scene
-            if event["event"] == "content_problem":
-                messages.append(str(event.get("message", "")))
+def skipped_games(app: KioskHost) -> list[str]:
+    """Game types with a content file that failed to load: each problem of the content played
+    (``app.content_problems``, set by kiosk/main.py; empty after switching to a content pack,
+    which is only offered without a problem) names its file's content kind."""
     games: list[str] = []
-    for message in messages:
-        kind = _kind_of(message.split(":", 1)[0])
-        name = CONTENT_KINDS.get(kind or "")
+    for problem in app.content_problems or ():
+        name = CONTENT_KINDS.get(getattr(problem, "kind", None) or "")
         if name is not None and name not in games:
             games.append(name)
     return games
 
 
-def _kind_of(path_text: str) -> str | None:
-    path = Path(path_text)
-    try:
-        match = _KIND_RE.search(path.read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        match = None
-    if match is not None:
-        return match.group(1)
-    return _FOLDER_KINDS.get(path.parent.name)
-
-
-class GameChoiceScene(Scene):
+class GameChoiceScene(KioskScene):
     """Big cards, one per playable game, with a picture, a name and (for adults) a hint."""
 
     name = "games"
 
-    def __init__(self, app, topic: str, games: list[str]) -> None:
+    def __init__(self, app: KioskHost, topic: str, games: list[str]) -> None:
         super().__init__(app)
         self.topic = topic
         self.games = games
@@ -116,17 +72,17 @@ class GameChoiceScene(Scene):
                 image=game_icon(self.art, ui, game, icon), align="left",
                 text_size=ui.types.title if self.kids else ui.types.heading,
             ))
-        self.add(Button("back", Rect(MARGIN, 950, 320, 110), ui.tr("back"), self.app.show_topics, style="secondary"))
+        self.add(Button("back", Rect(MARGIN, 950, 320, 110), ui.tr("back"), self.app.flow.show_topics, style="secondary"))
 
     def _choose(self, game: str) -> None:
-        problem = self.app.start_round(self.topic, game)
+        problem = self.app.flow.choose(self.topic, game)
         if problem is not None:
             self.notice = problem
             self.app.log.emit("notice", key=problem, game=game)
 
     def on_back(self) -> bool:
         """Escape goes back to the topics."""
-        self.app.show_topics()
+        self.app.flow.show_topics()
         return True
 
     def on_command(self, name: str) -> bool:
@@ -139,12 +95,12 @@ class GameChoiceScene(Scene):
         return super().on_command(name)
 
     def draw_state(self) -> tuple:
-        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays.
+        """What the drawing depends on (screen/redraw.py): unchanged means the last frame stays.
 
         The cards, the topic and the notice are in the scene's widgets and plain attributes;
         the skipped games are read once at start-up and never change while the screen shows.
         """
-        from kiosk.redraw import scene_state
+        from screen.redraw import scene_state
 
         return scene_state(self, self.kids)
 

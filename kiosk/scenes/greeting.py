@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk import theme
-from kiosk.pictograms import pictogram
-from kiosk.scene import MARGIN, Scene, card
-from kiosk.widgets import Button
+from kiosk.host import KioskScene
+from screen import theme
+from screen.pictograms import pictogram
+from screen.scene import MARGIN, card
+from screen.widgets import Button
 
 Rect = pygame.Rect
 _LEFT = Rect(MARGIN, 160, 1100, 600)
 _RIGHT = Rect(1200, 160, 1920 - MARGIN - 1200, 600)
 
 
-class GreetingScene(Scene):
+class GreetingScene(KioskScene):
     """Hello, points and badges; start the quiz or take today's challenge."""
 
     name = "greeting"
@@ -26,29 +27,29 @@ class GreetingScene(Scene):
     def build(self) -> None:
         """Today's challenge, start, and finish buttons."""
         ui = self.ui
-        topic = self.app.today_topic()
+        topic = self.app.flow.today_topic()
         self.add(Button("challenge", Rect(_RIGHT.x + 40, _RIGHT.bottom - 250, _RIGHT.width - 80, 200),
                         ui.tr(f"topic.{topic}"), lambda: self._start(topic), style="secondary",
                         sublabel=ui.tr("greeting.challenge"), icon=topic, icon_size=130, align="left",
                         text_size=ui.types.heading))
-        self.add(Button("start", Rect(1920 - MARGIN - 700, 820, 700, 200), ui.tr("greeting.start"), self.app.show_topics,
+        self.add(Button("start", Rect(1920 - MARGIN - 700, 820, 700, 200), ui.tr("greeting.start"), self.app.flow.show_topics,
                         text_size=ui.types.heading))
-        self.add(Button("done", Rect(MARGIN, 820, 380, 200), ui.tr("results.done"), lambda: self.app.go_attract("done"),
+        self.add(Button("done", Rect(MARGIN, 820, 380, 200), ui.tr("results.done"), lambda: self.app.flow.go_attract("done"),
                         style="secondary"))
 
     def _start(self, topic: str) -> None:
-        problem = self.app.start_round(topic)
+        problem = self.app.flow.choose(topic, "quiz")  # today's challenge is a quiz
         if problem is not None:
             self.app.log.emit("notice", key=problem)
 
     def on_back(self) -> bool:
         """Escape ends the visit."""
-        self.app.go_attract("back")
+        self.app.flow.go_attract("back")
         return True
 
     def draw_state(self) -> tuple:
-        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays."""
-        from kiosk.redraw import scene_state
+        """What the drawing depends on (screen/redraw.py): unchanged means the last frame stays."""
+        from screen.redraw import scene_state
 
         return scene_state(self)
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk import theme
-from kiosk.pictograms import pictogram
-from kiosk.scene import MARGIN, Scene, card
-from kiosk.widgets import Button
+from kiosk.host import KioskHost, KioskScene
+from screen import theme
+from screen.pictograms import pictogram
+from screen.scene import MARGIN, card
+from screen.widgets import Button
 
 Rect = pygame.Rect
 #: Reasons the card service (or the kiosk itself) can give, each with its own message.
@@ -18,13 +19,13 @@ PROBLEMS = ("empty", "length", "character", "checksum", "unknown", "revoked", "u
 _PANEL = Rect(MARGIN, 160, 1920 - 2 * MARGIN, 620)
 
 
-class IdentifyScene(Scene):
+class IdentifyScene(KioskScene):
     """Waits for a scan; shows why the last scan failed, if it did."""
 
     name = "identify"
     accepts_scan = True
 
-    def __init__(self, app, problem: str | None = None) -> None:
+    def __init__(self, app: KioskHost, problem: str | None = None) -> None:
         super().__init__(app)
         self.problem = problem if problem in PROBLEMS or problem is None else "unknown"
 
@@ -32,8 +33,8 @@ class IdentifyScene(Scene):
         """Back, guest and (after a problem) scan-again buttons."""
         ui = self.ui
         y, h = 830, 180
-        self.add(Button("back", Rect(MARGIN, y, 380, h), ui.tr("back"), lambda: self.app.go_attract("back"), style="secondary"))
-        self.add(Button("guest", Rect(1920 - MARGIN - 560, y, 560, h), ui.tr("attract.guest"), self.app.start_guest,
+        self.add(Button("back", Rect(MARGIN, y, 380, h), ui.tr("back"), lambda: self.app.flow.go_attract("back"), style="secondary"))
+        self.add(Button("guest", Rect(1920 - MARGIN - 560, y, 560, h), ui.tr("attract.guest"), self.app.flow.start_guest,
                         icon="person", icon_size=100))
         if self.problem is not None:
             self.add(Button("retry", Rect(MARGIN + 420, y, 560, h), ui.tr("identify.retry"), self._clear_problem,
@@ -45,12 +46,12 @@ class IdentifyScene(Scene):
 
     def on_back(self) -> bool:
         """Escape goes home."""
-        self.app.go_attract("back")
+        self.app.flow.go_attract("back")
         return True
 
     def draw_state(self) -> tuple:
-        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays."""
-        from kiosk.redraw import scene_state
+        """What the drawing depends on (screen/redraw.py): unchanged means the last frame stays."""
+        from screen.redraw import scene_state
 
         return scene_state(self)
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk import theme
-from kiosk.input import Action, Command, Press, Scan
-from kiosk.scene import Scene, card
-from kiosk.widgets import Button, Countdown
+from kiosk.host import KioskScene
+from screen import theme
+from screen.input import Action, Command, Press, Scan
+from screen.scene import card
+from screen.widgets import Button, Countdown
 
 Rect = pygame.Rect
 _PANEL = Rect(410, 170, 1100, 740)
 
 
-class IdleScene(Scene):
+class IdleScene(KioskScene):
     """An overlay: a touch anywhere (or any key) brings the player back; time out ends the visit."""
 
     name = "idle"
@@ -45,11 +46,11 @@ class IdleScene(Scene):
         """Count down; at zero the visit ends and the attract loop returns."""
         super().update(dt)
         if self.countdown.remaining <= 0:
-            self.app.go_attract(reason="idle")
+            self.app.flow.go_attract(reason="idle")
 
     def draw_state(self) -> tuple:
-        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays."""
-        from kiosk.redraw import scene_state
+        """What the drawing depends on (screen/redraw.py): unchanged means the last frame stays."""
+        from screen.redraw import scene_state
 
         return scene_state(self)
 

@@ -8,24 +8,25 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk import theme
 from kiosk.backend import FinishOutcome, RankRow
-from kiosk.pictograms import pictogram
-from kiosk.scene import MARGIN, Scene, card
-from kiosk.widgets import Button
+from kiosk.host import KioskHost, KioskScene
+from screen import theme
+from screen.pictograms import pictogram
+from screen.scene import MARGIN, card
+from screen.widgets import Button
 
 Rect = pygame.Rect
 _LEFT = Rect(MARGIN, 150, 1040, 770)
 _RIGHT = Rect(1140, 150, 1920 - MARGIN - 1140, 770)
 
 
-class ResultsScene(Scene):
+class ResultsScene(KioskScene):
     """End of a round."""
 
     name = "results"
     accepts_scan = True
 
-    def __init__(self, app, *, score: int, max_score: int, outcome: FinishOutcome | None, ranking: list[RankRow],
+    def __init__(self, app: KioskHost, *, score: int, max_score: int, outcome: FinishOutcome | None, ranking: list[RankRow],
                  game: str = "quiz") -> None:
         super().__init__(app)
         self.score = score
@@ -38,14 +39,14 @@ class ResultsScene(Scene):
     def build(self) -> None:
         """Play again / finish."""
         ui = self.ui
-        self.add(Button("again", Rect(1920 - MARGIN - 560, 950, 560, 110), ui.tr("results.again"), self.app.show_topics,
+        self.add(Button("again", Rect(1920 - MARGIN - 560, 950, 560, 110), ui.tr("results.again"), self.app.flow.show_topics,
                         text_size=ui.types.heading))
-        self.add(Button("done", Rect(MARGIN, 950, 420, 110), ui.tr("results.done"), lambda: self.app.go_attract("done"),
+        self.add(Button("done", Rect(MARGIN, 950, 420, 110), ui.tr("results.done"), lambda: self.app.flow.go_attract("done"),
                         style="secondary"))
 
     def on_back(self) -> bool:
         """Escape finishes the visit."""
-        self.app.go_attract("done")
+        self.app.flow.go_attract("done")
         return True
 
     def _praise_key(self) -> str:
@@ -56,8 +57,8 @@ class ResultsScene(Scene):
         return "results.praise.some"
 
     def draw_state(self) -> tuple:
-        """What the drawing depends on (kiosk/redraw.py): unchanged means the last frame stays."""
-        from kiosk.redraw import scene_state
+        """What the drawing depends on (screen/redraw.py): unchanged means the last frame stays."""
+        from screen.redraw import scene_state
 
         return scene_state(self)
 

@@ -7,6 +7,7 @@ root that does not exist) raise.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,9 @@ class Problem:
     path: Path
     line: int
     message: str
+    #: The content kind of the file (its ``kind:``), when the file says; a front end uses it to
+    #: know which game lost content (the kiosk leaves that game out). Not part of the order.
+    kind: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -102,6 +106,16 @@ def load_content(root: Path, assets_root: Path | None = None) -> LoadResult:
     return LoadResult(bundle=loader.bundle, problems=sorted(loader.problems))
 
 
+_KIND_LINE = re.compile(rb"^kind:[ \t]*([a-z_]+)[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _declared_kind(raw: bytes) -> str | None:
+    """The ``kind:`` a file that does not parse names on a line of its own, if a known one."""
+    match = _KIND_LINE.search(raw)
+    kind = match.group(1).decode("ascii") if match is not None else None
+    return kind if kind in KINDS else None
+
+
 def _content_files(root: Path) -> Iterator[Path]:
     for path in root.rglob("*"):
         relative = path.relative_to(root)
@@ -135,14 +149,15 @@ def _walk_assets(value: Any, loc: Loc) -> Iterator[tuple[Loc, AssetPath]]:
 class _FileContext:
     """One file being loaded: where to report, and its node tree for line numbers."""
 
-    def __init__(self, loader: _Loader, path: Path, node: Node) -> None:
+    def __init__(self, loader: _Loader, path: Path, node: Node, kind: str | None) -> None:
         self.loader = loader
         self.path = path
         self.node = node
+        self.kind = kind
 
     def report(self, loc: Loc, message: str) -> None:
         line, _ = locate(self.node, loc)
-        self.loader.problem(self.path, line, message)
+        self.loader.problem(self.path, line, message, kind=self.kind)
 
     def report_validation(self, exc: ValidationError, prefix: Loc, strip_tag: bool = False) -> None:
         for error in exc.errors(include_url=False):
@@ -150,7 +165,7 @@ class _FileContext:
             if strip_tag:  # the discriminated union puts the kind first: ('sequence', 'steps')
                 loc = loc[1:]
             line, found = locate(self.node, (*prefix, *loc))
-            self.loader.problem(self.path, line, describe({**error, "loc": loc}, found))
+            self.loader.problem(self.path, line, describe({**error, "loc": loc}, found), kind=self.kind)
 
     def assets_ok(self, item: BaseModel, prefix: Loc) -> bool:
         ok = True
@@ -176,7 +191,7 @@ class _FileContext:
         first = self.loader.ids.get(item_id)
         if first is not None:
             self.loader.problem(
-                self.path, line, f"duplicate id {item_id!r}: already used at {first}"
+                self.path, line, f"duplicate id {item_id!r}: already used at {first}", kind=self.kind
             )
             return False
         self.loader.ids[item_id] = ContentLocation(self.loader.show(self.path), line)
@@ -195,8 +210,8 @@ class _Loader:
     def show(self, path: Path) -> Path:
         return _display_path(path, self._cwd)
 
-    def problem(self, path: Path, line: int, message: str) -> None:
-        self.problems.append(Problem(self.show(path), line, message))
+    def problem(self, path: Path, line: int, message: str, kind: str | None = None) -> None:
+        self.problems.append(Problem(self.show(path), line, message, kind))
 
     def load_file(self, path: Path) -> None:
         try:
@@ -207,7 +222,7 @@ class _Loader:
         try:
             parsed = parse_yaml(decode_utf8(raw))
         except SourceError as exc:
-            self.problem(path, exc.line, exc.message)
+            self.problem(path, exc.line, exc.message, kind=_declared_kind(raw))
             return
         if parsed is None or parsed.data is None:  # nothing, comments, or a bare '---'
             self.problem(
@@ -217,8 +232,9 @@ class _Loader:
                 f"(one of {', '.join(KINDS)})",
             )
             return
-        file = _FileContext(self, path, parsed.node)
         data = parsed.data
+        declared = data.get("kind") if isinstance(data, dict) else None
+        file = _FileContext(self, path, parsed.node, declared if declared in KINDS else None)
         if not isinstance(data, dict):
             file.report(
                 (), f"a content file must be a mapping with a 'kind' key, got {type(data).__name__}"
@@ -234,6 +250,7 @@ class _Loader:
                 repeated,
                 f"{format_loc((*loc, key))}: duplicate key {key!r} "
                 f"(first at line {first}); YAML keeps only the last one",
+                kind=file.kind,
             )
 
         kind = data.get("kind")

@@ -124,7 +124,9 @@ Audio = Annotated[str, AfterValidator(_asset_checker(AudioPath, AUDIO_SUFFIXES))
 class _Strict(BaseModel):
     """Base of every content model: strict types, unknown keys are errors, immutable."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    # defer_build: a kiosk starting from its validated-content cache unpickles these models and
+    # never validates, so their validators are built only when a file is loaded (start-up time).
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
 
 def _not_blank(value: str, what: str) -> str:
@@ -646,7 +648,7 @@ ContentFile = Annotated[
     QuestionBankFile | HazardScene | SortSet | Sequence | CrossingLevel | TipsFile | BadgesFile,
     Field(discriminator="kind"),
 ]
-CONTENT_FILE_ADAPTER: TypeAdapter[Any] = TypeAdapter(ContentFile)
+CONTENT_FILE_ADAPTER: TypeAdapter[Any] = TypeAdapter(ContentFile, config=ConfigDict(defer_build=True))
 
 #: Kinds whose file holds one item (validated whole).
 SINGLE_KINDS: dict[str, type[_Strict]] = {

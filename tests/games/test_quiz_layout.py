@@ -29,14 +29,15 @@ from games.quiz.layout import (
     question_spec,
 )
 from games.quiz.rules import QuizItem, QuizRules
-from kiosk.sound import Sounds, prompt_path
-from kiosk.text import TextRenderer
-from kiosk.theme import DESIGN_SIZE, MIN_TARGET, MIN_TEXT
-from kiosk.ui import Ui
+from kiosk import i18n
 from safezone.content.bundle import ContentBundle
 from safezone.content.loader import DEFAULT_ASSETS_ROOT, DEFAULT_CONTENT_ROOT, load_content
 from safezone.content.schema import Question
 from safezone.fonts import font_path
+from screen.sound import Sounds, prompt_path
+from screen.text import TextRenderer
+from screen.theme import DESIGN_SIZE, MIN_TARGET, MIN_TEXT
+from screen.ui import Ui
 
 SCREEN = pygame.Rect((0, 0), DESIGN_SIZE)
 
@@ -55,7 +56,7 @@ def ui() -> Ui:
     """Drawing state with the bundled font (no window: the layout only measures)."""
     pygame.font.init()
     return Ui(text=TextRenderer(font_path(), font_path(bold=True)), sounds=Sounds(enabled=False),
-              assets_dir=DEFAULT_ASSETS_ROOT)
+              assets_dir=DEFAULT_ASSETS_ROOT, words=i18n)
 
 
 def _kids_modes(question: Question) -> tuple[bool, ...]:

@@ -16,11 +16,11 @@ import pytest
 from games import texts
 from games.sequence.layout import CardLayout, card_rect, layout_card, slot_rects
 from kiosk.i18n import pick
-from kiosk.text import TextRenderer
-from kiosk.theme import MIN_TEXT
 from safezone.content.bundle import ContentBundle
 from safezone.content.loader import DEFAULT_CONTENT_ROOT, load_content
 from safezone.fonts import font_path
+from screen.text import TextRenderer
+from screen.theme import MIN_TEXT
 
 
 @pytest.fixture(scope="module")

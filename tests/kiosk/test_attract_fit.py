@@ -17,16 +17,17 @@ import pygame
 import pytest
 from kiosk_fakes import KIOSK_START
 
+from kiosk import i18n
 from kiosk.backend import EventInfo
 from kiosk.scenes.attract_layout import INNER, TIP_WIDTH, HeroLayout, layout_event, layout_plain
 from kiosk.scenes.event_mode import event_when, tr
-from kiosk.sound import Sounds
-from kiosk.text import TextRenderer
-from kiosk.theme import MIN_TEXT
-from kiosk.ui import Ui
 from safezone.content.bundle import ContentBundle
 from safezone.content.loader import DEFAULT_ASSETS_ROOT, DEFAULT_CONTENT_ROOT, load_content
 from safezone.fonts import font_path
+from screen.sound import Sounds
+from screen.text import TextRenderer
+from screen.theme import MIN_TEXT
+from screen.ui import Ui
 
 LONG_ZH = "龙凤社区消防安全主题路演：电动自行车规范充电、楼道杂物清理与灭火器使用现场教学课"
 LONG_EN = "Fire safety roadshow: charging e-bikes safely, clearing stairwells, using a hose"
@@ -54,7 +55,7 @@ def ui() -> Ui:
     """Drawing state with the bundled font (no window: the layout only measures)."""
     pygame.font.init()
     return Ui(text=TextRenderer(font_path(), font_path(bold=True)), sounds=Sounds(enabled=False),
-              assets_dir=DEFAULT_ASSETS_ROOT)
+              assets_dir=DEFAULT_ASSETS_ROOT, words=i18n)
 
 
 def _layout(ui: Ui, tip: str, title: tuple[str, str] | None) -> HeroLayout:

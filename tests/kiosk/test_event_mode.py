@@ -57,7 +57,7 @@ def test_staff_card_and_pin_switch_the_kiosk_to_the_event(make_kiosk, event_worl
     assert kiosk.app.top.problem == "pin.wrong"
     kiosk.run(_pin(PIN) + "expect: event_admin\ntap: event_1\nexpect: attract")
     assert kiosk.app.event is not None and kiosk.app.event.id == event_world["event_id"]
-    assert kiosk.app.available_topics() == ("fire",)
+    assert kiosk.app.flow.available_topics() == ("fire",)
     assert all(tip.topic == "fire" for tip in kiosk.app.top.tips)
     assert "消防安全路演" in kiosk.app.site_title()
     assert kiosk.events("event_mode")[-1]["on"] is True
@@ -109,7 +109,7 @@ def test_leaving_event_mode_needs_the_staff_card_and_pin_again(make_kiosk, event
     assert kiosk.app.event is not None
     kiosk.run(f"scan: {event_world['staff_code']}\n" + _pin(PIN) + "expect: event_admin\ntap: leave_event\nexpect: attract")
     assert kiosk.app.event is None
-    assert kiosk.app.available_topics() == ("fire", "home", "traffic", "cyber")
+    assert kiosk.app.flow.available_topics() == ("fire", "home", "traffic", "cyber")
     assert [e["on"] for e in kiosk.events("event_mode")] == [True, False]
 
 

@@ -8,13 +8,14 @@ import string
 import pygame
 import pytest
 
-from kiosk import i18n, theme
-from kiosk.input import Command, InputMapper, Press, Release, Scan, Viewport
+from kiosk import i18n
 from kiosk.robot import ScriptError, parse_script
-from kiosk.scanner import ScannerReader
-from kiosk.text import TextRenderer, tokenize
-from kiosk.widgets import Button
 from safezone.fonts import font_path, missing_characters
+from screen import theme
+from screen.input import Command, InputMapper, Press, Release, Scan, Viewport
+from screen.scanner import ScannerReader
+from screen.text import TextRenderer, tokenize
+from screen.widgets import Button
 
 
 def _keys(mapper: InputMapper, text: str, start: float, gap: float) -> list:

@@ -17,7 +17,6 @@ from kiosk.clock import SimClock
 from kiosk.eventlog import EventLog
 from kiosk.main import BuiltKiosk, KioskStartError, build_app
 from kiosk.robot import Robot, parse_script
-from kiosk.scene import TOP_BAR
 from kiosk.startup import KioskDatabase
 from kiosk.sync_status import RIGHT, SyncIndicator
 from safezone.app_context import Database
@@ -25,6 +24,7 @@ from safezone.config import Settings
 from safezone.content.bundle import ContentBundle
 from safezone.models import PlaySession
 from safezone.sync.models import SyncOutbox
+from screen.scene import TOP_BAR
 
 #: The pill's colour (theme.SUNNY): present in the top bar only while the indicator shows.
 SUNNY = (255, 214, 120)

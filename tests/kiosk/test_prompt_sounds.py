@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pygame
 
-from kiosk.sound import Sounds, prompt_path
+from screen.sound import Sounds, prompt_path
 
 
 def _write_wav(path: Path) -> None:

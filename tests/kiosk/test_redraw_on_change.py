@@ -1,4 +1,4 @@
-"""Redraw on change (kiosk/redraw.py) on the game choice and the game screens: a screen that
+"""Redraw on change (screen/redraw.py) on the game choice and the game screens: a screen that
 shows the same picture is drawn once after it opens, and a tap or a toggle draws it again."""
 
 from __future__ import annotations

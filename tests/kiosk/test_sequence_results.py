@@ -11,9 +11,9 @@ import pytest
 
 from games.sequence.rules import SequenceRules
 from games.sequence.view import SequenceScene
-from kiosk import theme
 from safezone.content.bundle import ContentBundle
 from safezone.content.loader import DEFAULT_CONTENT_ROOT, load_content
+from screen import theme
 
 SETTINGS = [("zh-CN", False), ("zh-CN", True), ("en", False), ("en", True)]
 

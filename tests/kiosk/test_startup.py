@@ -15,10 +15,10 @@ from kiosk.startup import (
     migration_revisions,
     open_kiosk_database,
 )
-from kiosk.text import TextRenderer
 from safezone.app_context import open_database
 from safezone.config import Settings
 from safezone.fonts import font_path
+from screen.text import TextRenderer
 
 
 def test_current_schema_opens(settings: Settings) -> None:

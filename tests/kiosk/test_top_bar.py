@@ -13,10 +13,10 @@ import pytest
 from kiosk_fakes import KIOSK_START, StubStatus
 
 from kiosk.backend import EventInfo
-from kiosk.scene import _TITLE_GAP, CHROME_LEFT, MARGIN, TOP_BAR
 from kiosk.sync_status import SyncIndicator
-from kiosk.theme import MIN_TEXT
-from kiosk.top_bar import SEPARATOR, fit_title
+from screen.scene import _TITLE_GAP, CHROME_LEFT, MARGIN, TOP_BAR
+from screen.theme import MIN_TEXT
+from screen.top_bar import SEPARATOR, fit_title
 
 #: Titles as long as staff may well type them: 40 characters in Chinese, 80 in English.
 ZH_TITLE = "龙凤社区消防安全主题路演：电动自行车规范充电、楼道杂物清理与灭火器使用现场教学课"

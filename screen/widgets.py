@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 import pygame
 
-from kiosk import theme
-from kiosk.input import Action, Press, Release
-from kiosk.pictograms import pictogram
-from kiosk.ui import Ui
+from screen import theme
+from screen.input import Action, Press, Release
+from screen.pictograms import pictogram
+from screen.ui import Ui
 
 Rect = pygame.Rect
 #: Side of the ✓ / ✗ mark a selected or marked button shows at its top right.

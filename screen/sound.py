@@ -80,7 +80,10 @@ class Sounds:
         try:
             if not pygame.mixer.get_init():
                 pygame.mixer.init(frequency=_RATE, size=-16, channels=1)
-            frequency, _, channels = pygame.mixer.get_init()
+            settings = pygame.mixer.get_init()
+            if settings is None:
+                raise pygame.error("mixer did not start")
+            frequency, _, channels = settings
             for name, notes in TONES.items():
                 self._sounds[name] = _make_sound(notes, frequency, channels)
             self.available = True

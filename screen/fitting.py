@@ -1,7 +1,7 @@
 """Choosing text sizes that fit: step several texts down together, and keep large text large.
 
 A screen that shows real content (questions, explanations, game cards) measures its words
-(:meth:`kiosk.text.TextRenderer.height_of`) before it draws them and takes the largest sizes
+(:meth:`screen.text.TextRenderer.height_of`) before it draws them and takes the largest sizes
 at which everything fits — never cutting words off. Normal text may shrink to the 36 px
 minimum (DESIGN.md); large text never below what the same words get in normal text, so the
 large-text toggle never makes anything smaller, and whatever fits in normal text also fits in
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from kiosk.theme import MIN_TEXT
+from screen.theme import MIN_TEXT
 
 Sizes = tuple[int, ...]
 

@@ -6,7 +6,7 @@ Scenes never read pygame events. They receive:
 * :class:`Move` while the finger or the mouse button is down (drags);
 * :class:`Command` for keyboard navigation (``activate``, ``back``, ``next``, ``prev``,
   ``choose_1``..``choose_6``, ``lang``, ``textsize``);
-* :class:`Scan` with a card code read from the USB scanner (see :mod:`kiosk.scanner`) or, when
+* :class:`Scan` with a card code read from the USB scanner (see :mod:`screen.scanner`) or, when
   enabled, the camera (:mod:`kiosk.camera_scan`, taken by the app each frame).
 
 Touch screens also make SDL synthesise mouse events; those carry ``touch=True`` and are dropped
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import pygame
 
-from kiosk.scanner import ScannerReader
-from kiosk.theme import DESIGN_SIZE
+from screen.scanner import ScannerReader
+from screen.theme import DESIGN_SIZE
 
 
 @dataclass(frozen=True)

@@ -8,26 +8,28 @@ words beside them; colour is never the only signal.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pygame
 
-from kiosk import theme
+from screen import theme
 
 Point = tuple[float, float]
-_Drawer = Callable[[pygame.Surface, float], None]
+#: An RGB colour.
+Colour = tuple[int, int, int]
+_Drawer = Callable[[pygame.Surface, float], object]
 _cache: dict[tuple[str, int], pygame.Surface] = {}
 
 
-def _pts(points: list[Point], s: float) -> list[tuple[int, int]]:
+def _pts(points: Sequence[Point], s: float) -> list[tuple[int, int]]:
     return [(round(x * s), round(y * s)) for x, y in points]
 
 
-def _circle(surface: pygame.Surface, colour, centre: Point, radius: float, s: float, width: int = 0) -> None:
+def _circle(surface: pygame.Surface, colour: Colour, centre: Point, radius: float, s: float, width: int = 0) -> None:
     pygame.draw.circle(surface, colour, _pts([centre], s)[0], max(1, round(radius * s)), width)
 
 
-def _rect(surface, colour, box: tuple[float, float, float, float], s: float, radius: float = 0, width: int = 0) -> None:
+def _rect(surface: pygame.Surface, colour: Colour, box: tuple[float, float, float, float], s: float, radius: float = 0, width: int = 0) -> None:
     x, y, w, h = box
     pygame.draw.rect(
         surface, colour, pygame.Rect(round(x * s), round(y * s), round(w * s), round(h * s)),
@@ -156,8 +158,14 @@ def _speaker(surface: pygame.Surface, s: float) -> None:
         )
 
 
+def _heart(surf: pygame.Surface, s: float) -> None:
+    _circle(surf, (200, 60, 140), (30, 36), 24, s)
+    _circle(surf, (200, 60, 140), (70, 36), 24, s)
+    pygame.draw.polygon(surf, (200, 60, 140), _pts([(8, 44), (92, 44), (50, 94)], s))
+
+
 def _marker(name: str) -> _Drawer:
-    shapes: dict[str, Callable[[pygame.Surface, float], None]] = {
+    shapes: dict[str, _Drawer] = {
         "shape_circle": lambda surf, s: _circle(surf, (214, 69, 46), (50, 50), 44, s),
         "shape_square": lambda surf, s: _rect(surf, (40, 120, 200), (8, 8, 84, 84), s, radius=10),
         "shape_triangle": lambda surf, s: pygame.draw.polygon(
@@ -165,9 +173,7 @@ def _marker(name: str) -> _Drawer:
         "shape_diamond": lambda surf, s: pygame.draw.polygon(
             surf, (230, 150, 20), _pts([(50, 2), (98, 50), (50, 98), (2, 50)], s)),
         "shape_star": _star,
-        "shape_heart": lambda surf, s: (
-            _circle(surf, (200, 60, 140), (30, 36), 24, s), _circle(surf, (200, 60, 140), (70, 36), 24, s),
-            pygame.draw.polygon(surf, (200, 60, 140), _pts([(8, 44), (92, 44), (50, 94)], s))),
+        "shape_heart": _heart,
     }
     return shapes[name]
 

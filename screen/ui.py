@@ -6,13 +6,13 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pygame
 
-from kiosk import i18n
-from kiosk.sound import Sounds
-from kiosk.text import TextRenderer
-from kiosk.theme import TypeScale, shrink_floor, type_scale
+from screen.sound import Sounds
+from screen.text import TextRenderer
+from screen.theme import TypeScale, shrink_floor, type_scale
 
 # YAML folded text puts a space where a Chinese line was broken; Chinese has no spaces there.
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
@@ -23,6 +23,25 @@ def _tidy(text: str) -> str:
     return _CJK_GAP.sub("", text.strip())
 
 
+#: The language a screen starts in (zh-CN first, DESIGN.md decision 9).
+DEFAULT_LANGUAGE = "zh-CN"
+
+
+class Words(Protocol):
+    """Where the screen's words come from: the front end's string table (``kiosk.i18n`` is one).
+
+    The toolkit owns no strings: whoever builds the :class:`Ui` passes its table in.
+    """
+
+    def tr(self, key: str, lang: str, /, **values: object) -> str:
+        """The string ``key`` in ``lang`` with ``values`` filled in."""
+        ...
+
+    def pick(self, zh: str, en: str | None, lang: str, /) -> str:
+        """Content text in ``lang`` (Chinese when there is no version in ``lang``)."""
+        ...
+
+
 @dataclass
 class Ui:
     """Shared drawing state; language and text size change at a tap, so they live here."""
@@ -30,7 +49,9 @@ class Ui:
     text: TextRenderer
     sounds: Sounds
     assets_dir: Path
-    lang: str = i18n.DEFAULT_LANGUAGE
+    #: The front end's string table (``kiosk.i18n``): UI strings and content-text choice.
+    words: Words
+    lang: str = DEFAULT_LANGUAGE
     large: bool = False
     _images: dict[tuple[str, int, int], pygame.Surface | None] = field(default_factory=dict)
 
@@ -45,11 +66,11 @@ class Ui:
 
     def tr(self, key: str, **values: object) -> str:
         """A UI string in the current language."""
-        return i18n.tr(key, self.lang, **values)
+        return self.words.tr(key, self.lang, **values)
 
     def pick(self, zh: str, en: str | None) -> str:
         """Content text in the current language (Chinese when no English exists)."""
-        return _tidy(i18n.pick(zh, en, self.lang))
+        return _tidy(self.words.pick(zh, en, self.lang))
 
     def lines(self, size: int, count: int, bold: bool = False) -> int:
         """Height in pixels that ``count`` wrapped lines of text at ``size`` need."""

@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from kiosk.fitting import fit_text_sizes
-from kiosk.text import TextRenderer
-from kiosk.theme import LARGE_TYPE, NORMAL_TYPE
+from screen.fitting import fit_text_sizes
+from screen.text import TextRenderer
+from screen.theme import LARGE_TYPE, NORMAL_TYPE
 
 #: Between the community's name and the zone or roadshow on one line.
 SEPARATOR = " · "

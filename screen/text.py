@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pygame
 
-from kiosk.theme import Colour
+from screen.theme import Colour
 
 # Punctuation that must not start a line, and that must not end one.
 _NO_LINE_START = set("，。！？、；：）」』”’》〉…,.!?;:)]%")

@@ -8,17 +8,16 @@ size changed. Every scene carries the language and text-size toggles (the "chrom
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Hashable
+from typing import Protocol
 
 import pygame
 
-from kiosk import theme
-from kiosk.input import Action, Command, Press, Release, Scan
-from kiosk.top_bar import TitleFit, fit_title
-from kiosk.widgets import Button, Widget
-
-if TYPE_CHECKING:
-    from kiosk.app import KioskApp
+from screen import theme
+from screen.input import Action, Command, Press, Release, Scan
+from screen.top_bar import TitleFit, fit_title
+from screen.ui import Ui
+from screen.widgets import Button, Widget
 
 #: Height of the top bar holding the community name and the toggles.
 TOP_BAR = 128
@@ -31,6 +30,48 @@ _TOGGLE_W, _TOGGLE_H, TOGGLE_GAP = 320, 88, 24
 #: Where the toggles start: the top bar's title ends before this (kiosk/sync_status.py puts the
 #: pill left of it too).
 CHROME_LEFT = theme.DESIGN_SIZE[0] - MARGIN - 2 * _TOGGLE_W - TOGGLE_GAP
+
+
+class TopBarPill(Protocol):
+    """Something drawn at the top bar's right end (the kiosk's offline pill)."""
+
+    def draw(self, surface: pygame.Surface, ui: Ui) -> None:
+        """Paint it."""
+        ...
+
+    def rect(self, ui: Ui) -> pygame.Rect | None:
+        """Where it is drawn, or None while it is hidden."""
+        ...
+
+
+class ScreenHost(Protocol):
+    """What a scene may ask of whoever shows it (the kiosk app): the shared drawing state, the
+    background, the top bar's title and the two toggles. Nothing else: a scene that needs more
+    names a wider protocol (``games.host.GameHost``, ``kiosk.host.KioskHost``)."""
+
+    ui: Ui
+    background: pygame.Surface
+
+    @property
+    def sync_indicator(self) -> TopBarPill | None:
+        """The top bar's pill, or None."""
+        ...
+
+    def toggle_language(self) -> None:
+        """Switch the language on every scene."""
+        ...
+
+    def toggle_text_size(self) -> None:
+        """Switch normal ↔ large text on every scene."""
+        ...
+
+    def site_title_parts(self) -> tuple[str, str]:
+        """The top bar's title: the community's name and the zone's (or the roadshow's)."""
+        ...
+
+    def top_bar_state(self) -> Hashable:
+        """What the top bar shows besides its title (part of every scene's redraw state)."""
+        ...
 
 
 class Scene:
@@ -47,7 +88,7 @@ class Scene:
     #: Whether to draw the language/text-size toggles.
     chrome = True
 
-    def __init__(self, app: KioskApp) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         self.app = app
         self.ui = app.ui
         self.widgets: list[Widget] = []
@@ -63,7 +104,8 @@ class Scene:
 
     def rebuild(self) -> None:
         """Create the widgets for the current language and text size."""
-        focused_id = self._focused_widget().id if self._focused_widget() else None
+        focused = self._focused_widget()
+        focused_id = focused.id if focused is not None else None
         self.widgets = []
         self.build()
         if self.chrome:
@@ -182,7 +224,7 @@ class Scene:
         enrolled kiosk is offline, the sync pill at its right end (kiosk/sync_status.py).
 
         Every scene draws it, so the pill is on every screen; it is part of the scene's
-        redraw state (``kiosk.redraw.scene_state``), so it costs a frame only when it changes.
+        redraw state (``screen.redraw.scene_state``), so it costs a frame only when it changes.
         """
         ui = self.ui
         indicator = self.app.sync_indicator
@@ -193,7 +235,7 @@ class Scene:
         surface.blit(title, (MARGIN, (TOP_BAR - title.get_height()) // 2))
 
     def top_bar_title(self) -> TitleFit:
-        """The top bar's title laid out (kiosk/top_bar.py) to end before the toggles and, while
+        """The top bar's title laid out (screen/top_bar.py) to end before the toggles and, while
         it shows, the sync pill: a long one (English, large text, a roadshow's) takes two
         lines, then gets smaller, never under them."""
         ui = self.ui
@@ -232,9 +274,9 @@ class Scene:
         lang = Button("lang", pygame.Rect(right - width, 20, width, height), ui.tr("lang.toggle"),
                       self.app.toggle_language, style="chrome", text_size=size)
         size_key = "size.toggle.normal" if ui.large else "size.toggle.large"
-        size = Button("textsize", pygame.Rect(right - 2 * width - gap, 20, width, height), ui.tr(size_key),
-                      self.app.toggle_text_size, style="chrome", text_size=size)
-        self.widgets.extend([size, lang])
+        text_size = Button("textsize", pygame.Rect(right - 2 * width - gap, 20, width, height), ui.tr(size_key),
+                           self.app.toggle_text_size, style="chrome", text_size=size)
+        self.widgets.extend([text_size, lang])
 
 
 def card(surface: pygame.Surface, rect: pygame.Rect, fill: tuple[int, int, int] = theme.CARD, accent: tuple[int, int, int] | None = None) -> None:
