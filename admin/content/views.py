@@ -9,6 +9,7 @@ from admin.audit import audit
 from admin.db import db
 from admin.i18n import current_lang, t
 from admin.security import EDITORS, READERS, roles
+from safezone.content.standards import citation_text
 from safezone.services import dashboards
 
 bp = Blueprint("content", __name__, url_prefix="/content")
@@ -51,6 +52,7 @@ def detail(question_id: str):
         "content/detail.html", q=question, stats=_stats().get(question_id),
         disabled=question_id in content_bank.disabled_ids(),
         location=content_bank.bundle().locations.get(question_id), lang=current_lang(),
+        sources=[citation_text(c, content_bank.bundle().standards) for c in question.source],
     )
 
 

@@ -24,6 +24,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from safezone.content.sources import Sources
+
 # --------------------------------------------------------------------------- shared vocabulary
 
 Topic = Literal["fire", "home", "traffic", "cyber"]
@@ -170,7 +172,8 @@ class Text(_Strict):
         return self.zh
 
 
-Source = Annotated[str, AfterValidator(lambda v: _not_blank(v, "source"))]
+#: Structured citations (see safezone/content/sources.py); a plain string is the legacy form.
+Source = Sources
 
 
 def _unique(values: list[str], what: str) -> None:
