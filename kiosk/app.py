@@ -580,15 +580,25 @@ class KioskApp:
         return topics[local_day(self.clock.now()).toordinal() % len(topics)]
 
     def disabled_questions(self) -> frozenset[str]:
-        """Questions staff switched off in the admin; read per round so a change applies at once."""
-        if self.data_dir is None:
-            return frozenset()
-        try:
-            return read_disabled(self.data_dir)
-        except DisabledListError as exc:
-            # A damaged list must not stop residents from playing: log it, ask everything.
-            self.log.emit("error", kind="DisabledListError", message=str(exc))
-            return frozenset()
+        """Questions staff switched off or reported as wrong (报告题目有误) in the admin.
+
+        Read per round so a change applies at once.
+        """
+        disabled: frozenset[str] = frozenset()
+        if self.data_dir is not None:
+            try:
+                disabled = read_disabled(self.data_dir)
+            except DisabledListError as exc:
+                # A damaged list must not stop residents from playing: log it, ask the rest.
+                self.log.emit("error", kind="DisabledListError", message=str(exc))
+        withdrawn = getattr(self.backend, "withdrawn_question_ids", None)  # test doubles lack it
+        if withdrawn is not None:
+            try:
+                disabled |= withdrawn()
+            except BackendError as exc:
+                # The round's own writes need the same database and will say so; log this one.
+                self.log.emit("error", kind="backend", message=str(exc))
+        return disabled
 
     def round_setup(self, topic: str) -> RoundSetup:
         """How the next round for the current visit is drawn."""
