@@ -233,6 +233,19 @@ class CoreBackend:
         except SQLAlchemyError:
             return set()
 
+    def withdrawn_question_ids(self) -> frozenset[str]:
+        """Questions staff reported as wrong and no admin has put back yet (never asked).
+
+        A failed lookup is an error, not "none withdrawn": the caller decides what to do.
+        """
+        from safezone.services.question_reports import withdrawn_question_ids
+
+        try:
+            with self._db.sessions() as session:
+                return withdrawn_question_ids(session)
+        except SQLAlchemyError as exc:
+            raise BackendError(f"could not read reported questions: {exc}") from exc
+
     def start_play(
         self, *, mode: str, game_type: str, topic: str, now: datetime,
         resident_id: int | None, language: str, content_id: str | None = None,

@@ -107,16 +107,26 @@ class VisitFlow:
         return topics[local_day(self.app.clock.now()).toordinal() % len(topics)]
 
     def disabled_questions(self) -> frozenset[str]:
-        """Questions staff switched off in the admin; read per round so a change applies at once."""
+        """Questions staff switched off or reported as wrong (报告题目有误) in the admin.
+
+        Read per round so a change applies at once.
+        """
         app = self.app
-        if app.data_dir is None:
-            return frozenset()
-        try:
-            return read_disabled(app.data_dir)
-        except DisabledListError as exc:
-            # A damaged list must not stop residents from playing: log it, ask everything.
-            app.log.emit("error", kind="DisabledListError", message=str(exc))
-            return frozenset()
+        disabled: frozenset[str] = frozenset()
+        if app.data_dir is not None:
+            try:
+                disabled = read_disabled(app.data_dir)
+            except DisabledListError as exc:
+                # A damaged list must not stop residents from playing: log it, ask the rest.
+                app.log.emit("error", kind="DisabledListError", message=str(exc))
+        withdrawn = getattr(app.backend, "withdrawn_question_ids", None)  # test doubles lack it
+        if withdrawn is not None:
+            try:
+                disabled |= withdrawn()
+            except BackendError as exc:
+                # The round's own writes need the same database and will say so; log this one.
+                app.log.emit("error", kind="backend", message=str(exc))
+        return disabled
 
     def round_setup(self, topic: str) -> RoundSetup:
         """How the next round for the current visit is drawn."""

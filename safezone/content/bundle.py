@@ -18,6 +18,7 @@ from safezone.content.schema import (
     Tip,
     Topic,
 )
+from safezone.content.standards import Registry, Review
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,10 @@ class ContentBundle:
     badges: dict[str, Badge] = field(default_factory=dict)
     #: id of any item above -> where it is defined.
     locations: dict[str, ContentLocation] = field(default_factory=dict)
+    #: content/standards.yml: what may be cited (None for a folder without one).
+    standards: Registry | None = None
+    #: content/reviews.yml: item id -> its latest review.
+    reviews: dict[str, Review] = field(default_factory=dict)
 
     def add_question(self, question: Question) -> None:
         """Add a question to both indexes."""

@@ -33,6 +33,13 @@ from safezone.content.schema import (
     Tip,
 )
 from safezone.content.selection import select_questions
+from safezone.content.standards import (
+    REVIEWS_FILE,
+    STANDARDS_FILE,
+    Registry,
+    ReviewsFile,
+    check_item,
+)
 from safezone.content.yaml_source import (
     Loc,
     SourceError,
@@ -98,11 +105,18 @@ def load_content(root: Path, assets_root: Path | None = None) -> LoadResult:
     if not root.is_dir():
         raise NotADirectoryError(f"content root is not a folder: {root}")
     loader = _Loader(Path(assets_root) if assets_root is not None else DEFAULT_ASSETS_ROOT)
-    files = sorted(_content_files(root))
+    # standards.yml and reviews.yml describe the items rather than being items: the registry is
+    # read first so every item is checked against it, the reviews last so they can name items.
+    standards, reviews = root / STANDARDS_FILE, root / REVIEWS_FILE
+    files = sorted(p for p in _content_files(root) if p not in (standards, reviews))
     if not files:
         loader.problem(root, 1, f"no content files (*.yml) found in {root}")
+    if standards.is_file():
+        loader.load_registry(standards)
     for path in files:
         loader.load_file(path)
+    if reviews.is_file():
+        loader.load_reviews(reviews)
     return LoadResult(bundle=loader.bundle, problems=sorted(loader.problems))
 
 
@@ -154,6 +168,8 @@ class _FileContext:
         self.path = path
         self.node = node
         self.kind = kind
+        #: The parsed data (set for standards.yml and reviews.yml).
+        self.data: dict[str, Any] = {}
 
     def report(self, loc: Loc, message: str) -> None:
         line, _ = locate(self.node, loc)
@@ -178,6 +194,23 @@ class _FileContext:
                     f"(looked in {self.loader.show(self.loader.assets_root)})",
                 )
         return ok
+
+    def citations_ok(self, item: BaseModel, prefix: Loc) -> bool:
+        """Check the item's sources against standards.yml; False (and problems) when refused."""
+        registry = self.loader.bundle.standards
+        if registry is None:
+            return True
+        if "source" not in type(item).model_fields:
+            return True  # badges teach nothing and cite nothing
+        if getattr(item, "source", None) is None:
+            # With a registry every teaching item must be checkable, tips included.
+            self.report(prefix, "missing 'source': every item must cite what it teaches "
+                        f"(a structured citation; see {STANDARDS_FILE})")
+            return False
+        problems = check_item(getattr(item, "source", None), item, registry)
+        for loc, message in problems:
+            self.report((*prefix, *loc), message)
+        return not problems
 
     def claim_id(self, raw: Any, prefix: Loc) -> bool:
         """Record the item's id; False (and a problem) when another item already has it.
@@ -212,6 +245,76 @@ class _Loader:
 
     def problem(self, path: Path, line: int, message: str, kind: str | None = None) -> None:
         self.problems.append(Problem(self.show(path), line, message, kind))
+
+    def _parse(self, path: Path) -> _FileContext | None:
+        """Read and parse a file, reporting why not; None when it holds nothing usable."""
+        try:
+            parsed = parse_yaml(decode_utf8(path.read_bytes()))
+        except OSError as exc:
+            self.problem(path, 1, f"cannot read file: {exc.strerror or exc}")
+            return None
+        except SourceError as exc:
+            self.problem(path, exc.line, exc.message)
+            return None
+        if parsed is None or not isinstance(parsed.data, dict):
+            self.problem(path, 1, "expected a mapping starting with 'kind: ...'")
+            return None
+        file = _FileContext(self, path, parsed.node, None)
+        for loc, key, first, repeated in duplicate_keys(parsed.node):
+            self.problem(path, repeated, f"{format_loc((*loc, key))}: duplicate key {key!r} "
+                         f"(first at line {first}); YAML keeps only the last one")
+        file.data = parsed.data
+        return file
+
+    def load_registry(self, path: Path) -> None:
+        """Read standards.yml; with problems, items are still loaded but not checked."""
+        file = self._parse(path)
+        if file is None:
+            return
+        try:
+            self.bundle.standards = Registry.model_validate(file.data)
+        except ValidationError as exc:
+            file.report_validation(exc, ())
+
+    def load_reviews(self, path: Path) -> None:
+        """Read reviews.yml: each review must name a loaded item and a registry revision."""
+        file = self._parse(path)
+        if file is None:
+            return
+        reviews = file.data.get("reviews")
+        try:
+            ReviewsFile.model_validate({**file.data, "reviews": []})
+        except ValidationError as exc:
+            file.report_validation(exc, ())
+            return
+        if not isinstance(reviews, list):
+            file.report(("reviews",), "reviews: expected a list of '- ' lines")
+            return
+        registry = self.bundle.standards
+        revisions = (
+            [registry.revision, *registry.earlier_revisions] if registry is not None else None
+        )
+        for index, raw in enumerate(reviews):
+            try:
+                review = ReviewsFile.model_validate(
+                    {"kind": "reviews", "reviews": [raw]}).reviews[0]
+            except ValidationError as exc:
+                for error in exc.errors(include_url=False):
+                    loc = ("reviews", index, *error["loc"][2:])
+                    line, found = locate(file.node, loc)
+                    self.problem(path, line, describe({**error, "loc": loc}, found))
+                continue
+            if review.item not in self.ids:
+                file.report(("reviews", index, "item"),
+                            f"reviews[{index}].item: no content item has the id {review.item!r}")
+            elif revisions is not None and review.against not in revisions:
+                file.report(("reviews", index, "against"),
+                            f"reviews[{index}].against: {review.against!r} is not a revision of "
+                            f"{STANDARDS_FILE} (known: {', '.join(revisions)})")
+            else:
+                previous = self.bundle.reviews.get(review.item)
+                if previous is None or previous.date <= review.date:
+                    self.bundle.reviews[review.item] = review
 
     def load_file(self, path: Path) -> None:
         try:
@@ -270,7 +373,7 @@ class _Loader:
         except ValidationError as exc:
             file.report_validation(exc, (), strip_tag=True)
             return
-        if file.assets_ok(item, ()) and id_free and not bad:
+        if file.assets_ok(item, ()) & file.citations_ok(item, ()) and id_free and not bad:
             self._add(item)
 
     def _load_list_file(
@@ -307,7 +410,8 @@ class _Loader:
                 file.report_validation(exc, prefix)
                 continue
             item_bad = any(loc[:2] == prefix for loc in bad)
-            if file.assets_ok(item, prefix) and id_free and not item_bad and header_ok:
+            checked = file.assets_ok(item, prefix) & file.citations_ok(item, prefix)
+            if checked and id_free and not item_bad and header_ok:
                 self._add(item)
 
     def _add(self, item: Any) -> None:

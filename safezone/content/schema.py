@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from safezone.content.sources import Sources
 from safezone.topics import TOPICS, Topic  # noqa: F401 - TOPICS re-exported: the core's one topic list
 
 # --------------------------------------------------------------------------- shared vocabulary
@@ -172,7 +173,8 @@ class Text(_Strict):
         return self.zh
 
 
-Source = Annotated[str, AfterValidator(lambda v: _not_blank(v, "source"))]
+#: Structured citations (see safezone/content/sources.py); a plain string is the legacy form.
+Source = Sources
 
 
 def _unique(values: list[str], what: str) -> None:

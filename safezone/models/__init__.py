@@ -6,6 +6,7 @@ from safezone.models.community import AgeGroup, Building, Household, Plot, Resid
 from safezone.models.kiosks import Kiosk
 from safezone.models.play import Answer, PlayMode, PlaySession
 from safezone.models.points import BadgeAward, PointsEntry, PointsReason
+from safezone.models.question_reports import QuestionReport
 from safezone.models.roadshows import (
     CheckIn,
     CheckInMethod,
@@ -33,6 +34,7 @@ __all__ = [
     "CardStatus", "CheckIn", "CheckInMethod", "DailyQuestionRollup", "DailyQuestionTotal",
     "DailyTopicRollup", "DailyTotal", "Household", "Kiosk", "MonthlyQuestionRollup",
     "MonthlyTopicRollup", "PlayMode", "PlaySession", "Plot", "PointsEntry", "PointsReason",
+    "QuestionReport",
     "Redemption", "Registration", "RegistrationStatus", "Resident", "ResidentActivity",
     "RoadshowEvent", "RoadshowStatus", "Role", "RosterChange", "RosterLog", "Site", "StaffUser",
     "StoreItem", "SyncOutbox", "SyncState",

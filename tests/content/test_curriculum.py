@@ -43,7 +43,8 @@ def test_every_question_teaches_and_cites(bundle) -> None:
         assert question.prompt.en, f"{question.id}: no English prompt"
         assert question.explanation.en, f"{question.id}: no English explanation"
         assert len(question.explanation.zh) >= 15, f"{question.id}: explanation too thin"
-        assert question.source.strip(), f"{question.id}: no source"
+        assert question.source, f"{question.id}: no source"
+        assert all(c.kind != "text" for c in question.source), f"{question.id}: plain-text source"
 
 
 def test_kids_questions_have_pictures(bundle) -> None:

@@ -10,6 +10,7 @@ import pytest
 from kiosk_db import make_card_holder
 from sqlalchemy import func, select
 
+from games.quiz.game import QuizGame
 from kiosk.backend import CoreBackend
 from kiosk.clock import SimClock
 from kiosk.eventlog import EventLog
@@ -102,3 +103,29 @@ def test_core_backend_lists_upcoming_roadshows_and_ranking(database: Database, t
     backend = CoreBackend(database, test_bundle)
     assert backend.upcoming_roadshows(now) == []
     assert backend.building_ranking() == []
+
+
+def test_a_reported_question_is_never_drawn_until_an_admin_resolves_it(
+        kiosk_on_db, database: Database, now: datetime) -> None:
+    from safezone.models import Role
+    from safezone.services.question_reports import report_question, resolve_reports
+    from safezone.services.staff import create_staff_user
+
+    with database.sessions() as session:
+        staff = create_staff_user(session, username="reporter", display_name="报告人", role=Role.STAFF,
+                                  password="a-long-enough-password", now=now)
+        report_question(session, question_id="fire-adult-1", reason="出处有误", staff_id=staff.id, now=now)
+        session.commit()
+        staff_id = staff.id
+    app, robot = kiosk_on_db()
+    _run(robot, "tap: guest")
+    assert "fire-adult-1" in app.disabled_questions()
+    setup = app.round_setup("fire")
+    assert "fire-adult-1" in setup.disabled_ids
+    for seed in range(20):  # the quiz's draw in the core leaves it out every time
+        drawn = QuizGame.new_round(app.bundle, setup, random.Random(seed))
+        assert drawn is not None and "fire-adult-1" not in {item.question.id for item in drawn.items}
+    with database.sessions() as session:
+        resolve_reports(session, question_id="fire-adult-1", resolution="已核对", staff_id=staff_id, now=now)
+        session.commit()
+    assert "fire-adult-1" not in app.disabled_questions()
