@@ -119,7 +119,7 @@ def test_a_reported_question_is_never_drawn_until_an_admin_resolves_it(
         staff_id = staff.id
     app, robot = kiosk_on_db()
     _run(robot, "tap: guest")
-    assert "fire-adult-1" in app.disabled_questions()
+    assert "fire-adult-1" in app.flow.disabled_questions()
     setup = app.round_setup("fire")
     assert "fire-adult-1" in setup.disabled_ids
     for seed in range(20):  # the quiz's draw in the core leaves it out every time
@@ -128,4 +128,4 @@ def test_a_reported_question_is_never_drawn_until_an_admin_resolves_it(
     with database.sessions() as session:
         resolve_reports(session, question_id="fire-adult-1", resolution="已核对", staff_id=staff_id, now=now)
         session.commit()
-    assert "fire-adult-1" not in app.disabled_questions()
+    assert "fire-adult-1" not in app.flow.disabled_questions()
