@@ -120,7 +120,7 @@ def test_a_reported_question_is_never_drawn_until_an_admin_resolves_it(
     app, robot = kiosk_on_db()
     _run(robot, "tap: guest")
     assert "fire-adult-1" in app.flow.disabled_questions()
-    setup = app.round_setup("fire")
+    setup = app.flow.round_setup("fire")
     assert "fire-adult-1" in setup.disabled_ids
     for seed in range(20):  # the quiz's draw in the core leaves it out every time
         drawn = QuizGame.new_round(app.bundle, setup, random.Random(seed))
