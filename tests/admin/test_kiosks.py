@@ -221,6 +221,8 @@ def test_codes_expire_after_48_hours(settings, database, now, make_staff, db_ses
         client.post("/login", data={"username": "boss", "password": PASSWORD})
         _, code = _register(client)
         clock.current = now + tokens.ENROLMENT_CODE_LIFETIME + timedelta(seconds=1)
+        # Two days later the 12-hour session has expired on the server: log in again.
+        client.post("/login", data={"username": "boss", "password": PASSWORD})
         listing = client.get("/kiosks/").get_data(as_text=True)
         assert "注册码已过期" in listing
         expired = client.post("/api/v1/enrol", json={"code": code})

@@ -3,12 +3,13 @@ X-Forwarded-For/Proto from the trusted proxy address only, and without the flag 
 
 from __future__ import annotations
 
+import json
 import threading
 import urllib.request
 
 import pytest
 from flask import Flask, jsonify, request
-from waitress import create_server
+from waitress import create_server, wasyncore
 
 from safezone.cli.admin_cmd import waitress_options
 
@@ -33,14 +34,21 @@ def _probe_app() -> Flask:
 def test_waitress_trusts_forwarded_headers_only_from_the_proxy(behind_proxy, proxy, expected):
     server = create_server(_probe_app(), host="127.0.0.1", port=PORT, threads=1,
                            **waitress_options(behind_proxy=behind_proxy, proxy=proxy))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
+    answers: list[dict] = []
+
+    def ask() -> None:
         req = urllib.request.Request(f"http://127.0.0.1:{PORT}/who", headers={
             "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"})
         with urllib.request.urlopen(req, timeout=10) as response:
-            import json
-            assert json.load(response) == expected
+            answers.append(json.load(response))
+
+    client = threading.Thread(target=ask)
+    client.start()
+    try:
+        while client.is_alive():  # serve in this thread until the client has its answer
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
     finally:
-        server.close()
-        thread.join(timeout=5)
+        client.join()
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)  # the listener and any channel still open
+    assert answers == [expected]
