@@ -455,7 +455,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- trustdeploy ---
     "auth.password_hint_strong": (
         "至少 8 个字符；不能是常见密码，也不能由用户名、姓名或小区名加几个数字组成。几个不相关的词最好记也最安全",
-        "At least 8 characters; not a common password, nor the username, name or site name with "
-        "a few digits. Several unrelated words are easiest to remember and safest",
+        ("At least 8 characters; not a common password, nor the username, name or site name "
+         "with a few digits. Several unrelated words are easiest to remember and safest"),
     ),
 }

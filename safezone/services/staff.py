@@ -15,9 +15,9 @@ from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from zxcvbn import zxcvbn
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from safezone.models import Role, Site, StaffUser
 from safezone.services import audit
