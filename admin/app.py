@@ -14,7 +14,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from admin import db as request_db
-from admin import filters, i18n, nav, security
+from admin import filters, i18n, nav, security, sessions
 from admin.auth.users import make_login_manager
 from admin.state import AdminState
 from safezone.app_context import open_database
@@ -74,6 +74,8 @@ def create_app(
     database = open_database(settings)
     app.extensions["safezone"] = AdminState(settings=settings, database=database, clock=clock)
 
+    # Sessions on the server, shared by every admin process: revocable at logout.
+    sessions.init_app(app, database, settings.session_redis_url, clock)
     # Order matters: language first (so the login page honours ?lang), then the guard.
     i18n.init_app(app)
     nav.init_app(app)

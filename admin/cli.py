@@ -39,12 +39,35 @@ def build_admin_app(cli: CliContext, *, http_cookies: bool, behind_proxy: bool):
     except (DatabaseError, SchemaOutdated) as exc:
         raise click.ClickException(str(exc)) from None
     _prune_roster_changes(app)
-    if behind_proxy:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+    from pathlib import Path
 
-        # One reverse proxy (nginx/caddy doing TLS) in front: trust its X-Forwarded-* once.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    from admin.residents.views import sweep_pending_imports
+
+    sweep_pending_imports(Path(cli.settings.data_dir) / "imports")  # left by a previous run
     return app
+
+
+#: The proxy headers nginx's site (docs/deploy) sets and waitress may believe from it.
+PROXY_HEADERS = frozenset({"x-forwarded-for", "x-forwarded-proto"})
+
+
+def waitress_options(*, behind_proxy: bool, proxy: str = "127.0.0.1") -> dict:
+    """waitress' own trusted-proxy settings for ``--behind-proxy``, else none.
+
+    Waitress itself must trust the proxy: it drops X-Forwarded-* from anyone it does not trust
+    before the app sees them (so a WSGI middleware such as ProxyFix never could). Behind one
+    nginx on this host, waitress takes the client's address from the last X-Forwarded-For hop
+    nginx added and the scheme from X-Forwarded-Proto; whatever a client wrote into those headers
+    itself is ignored, and every other X-Forwarded-* header is removed.
+    """
+    if not behind_proxy:
+        return {}
+    return {
+        "trusted_proxy": proxy,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": set(PROXY_HEADERS),
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 def _prune_roster_changes(app) -> None:
@@ -68,17 +91,19 @@ def _prune_roster_changes(app) -> None:
 @click.option("--http-cookies", is_flag=True,
               help="Allow the login cookie over plain HTTP (LAN without TLS; not for the internet).")
 @click.option("--behind-proxy", is_flag=True,
-              help="Trust X-Forwarded-For/Proto/Host from one reverse proxy that terminates TLS.")
+              help="Trust X-Forwarded-For/Proto from one reverse proxy (nginx doing TLS) at --proxy.")
+@click.option("--proxy", default="127.0.0.1", show_default=True,
+              help="With --behind-proxy: the proxy's address, the only one whose headers count.")
 @pass_cli
 def admin_cmd(cli: CliContext, host: str | None, port: int | None, threads: int, processes: int,
-              http_cookies: bool, behind_proxy: bool) -> None:
+              http_cookies: bool, behind_proxy: bool, proxy: str) -> None:
     """Start waitress with the admin app; Ctrl+C stops it."""
     from waitress import serve
 
     if processes > 1 and hasattr(os, "fork"):
         _serve_forked(cli, host or cli.settings.admin_host, port or cli.settings.admin_port,
                       threads=threads, processes=processes, http_cookies=http_cookies,
-                      behind_proxy=behind_proxy)
+                      behind_proxy=behind_proxy, proxy=proxy)
         return
     app = build_admin_app(cli, http_cookies=http_cookies, behind_proxy=behind_proxy)
     listen_host = host or cli.settings.admin_host
@@ -88,11 +113,12 @@ def admin_cmd(cli: CliContext, host: str | None, port: int | None, threads: int,
     if not http_cookies and not behind_proxy and listen_host not in ("127.0.0.1", "localhost", "::1"):
         click.echo("note: login cookies are Secure; on a LAN without TLS use --http-cookies "
                    "or put a TLS proxy in front (--behind-proxy)", err=True)
-    serve(app, host=listen_host, port=listen_port, threads=threads, ident="safezone")
+    serve(app, host=listen_host, port=listen_port, threads=threads, ident="safezone",
+          **waitress_options(behind_proxy=behind_proxy, proxy=proxy))
 
 
 def _serve_forked(cli: CliContext, host: str, port: int, *, threads: int, processes: int,
-                  http_cookies: bool, behind_proxy: bool) -> None:
+                  http_cookies: bool, behind_proxy: bool, proxy: str = "127.0.0.1") -> None:
     """Bind once, fork ``processes`` waitress workers on the shared socket, wait for them."""
     from waitress import serve
 
@@ -116,7 +142,8 @@ def _serve_forked(cli: CliContext, host: str, port: int, *, threads: int, proces
             code = 0
             try:
                 app = build_admin_app(cli, http_cookies=http_cookies, behind_proxy=behind_proxy)
-                serve(app, sockets=[listener], threads=threads, ident="safezone")
+                serve(app, sockets=[listener], threads=threads, ident="safezone",
+                      **waitress_options(behind_proxy=behind_proxy, proxy=proxy))
             except BaseException:  # noqa: BLE001 - a worker must never return into the parent's code
                 code = 1
             finally:

@@ -26,6 +26,34 @@ EDITORS = (Role.ADMIN, Role.STAFF)
 CHECKERS = (Role.ADMIN, Role.STAFF, Role.VOLUNTEER)
 ADMINS = (Role.ADMIN,)
 
+
+class Permission:
+    """Named permissions beyond reading the admin (as pretix separates them): a viewer reads
+    dashboards and lists but neither sees contact details nor takes personal data away."""
+
+    #: See residents' phone numbers (and find residents by them).
+    VIEW_PERSONAL_DATA = "personal_data.view"
+    #: Download files with residents' full names, flats and phones (residents, attendance).
+    EXPORT_PERSONAL_DATA = "personal_data.export"
+
+
+#: Which roles hold each permission.
+PERMISSIONS: dict[str, tuple[Role, ...]] = {
+    Permission.VIEW_PERSONAL_DATA: (Role.ADMIN, Role.STAFF),
+    Permission.EXPORT_PERSONAL_DATA: (Role.ADMIN, Role.STAFF),
+}
+
+
+def granted(permission: str) -> tuple[Role, ...]:
+    """The roles holding ``permission`` (for :func:`roles` on the views that need it)."""
+    return PERMISSIONS[permission]
+
+
+def has_permission(role: Role, permission: str) -> bool:
+    """Whether ``role`` holds ``permission``; an unknown permission is a programming error."""
+    return role in PERMISSIONS[permission]
+
+
 #: Endpoints reachable while a password change is forced.
 _PASSWORD_CHANGE_ALLOWED = {"auth.password", "auth.logout", "static"}
 
@@ -126,7 +154,9 @@ def security_headers(response: Response) -> Response:
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     # The camera is needed by the check-in page on our own origin only.
     response.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
-    if response.mimetype == "text/html":
+    if response.mimetype == "text/html" or "attachment" in response.headers.get(
+            "Content-Disposition", ""):
+        # Pages and downloads (personal data) are never kept in a browser's or proxy's cache.
         response.headers["Cache-Control"] = "no-store"
     if request.is_secure:  # behind the TLS proxy: browsers must never fall back to plain HTTP
         response.headers["Strict-Transport-Security"] = "max-age=31536000"

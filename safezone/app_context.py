@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from safezone.config import Settings
 from safezone.db.engine import make_engine, make_session_factory
 from safezone.db.migrate import check_schema, upgrade
+from safezone.private_files import private_dir
 
 
 @dataclass
@@ -34,7 +35,7 @@ def open_database(settings: Settings, *, migrate: bool = False) -> Database:
     schema raises :class:`safezone.db.migrate.SchemaOutdated` with the command to run.
     """
     if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
     engine = make_engine(settings.resolved_database_url)
     try:
         if migrate:

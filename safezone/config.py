@@ -45,6 +45,9 @@ class Settings:
     #: Address the admin listens on.
     admin_host: str = "127.0.0.1"
     admin_port: int = 5000
+    #: Redis URL (``redis://host:6379/0``) for admin sessions shared by several servers; empty:
+    #: sessions live in the database, which every admin process already shares.
+    session_redis_url: str = ""
 
     @property
     def resolved_database_url(self) -> str:

@@ -35,6 +35,7 @@ from safezone.models import (
     ResidentActivity,
     RoadshowEvent,
 )
+from safezone.private_files import create_private
 from safezone.services import audit
 from safezone.services.localtime import LOCAL_TZ
 from safezone.services.roadshows import attendance
@@ -143,6 +144,7 @@ def write_xlsx(
         return Export(data=buffer.getvalue(), rows=count)
     if isinstance(out, Path):
         out.parent.mkdir(parents=True, exist_ok=True)
+        create_private(out)  # personal data: owner only (openpyxl keeps the mode it truncates)
         workbook.save(str(out))
     else:
         workbook.save(out)

@@ -46,6 +46,9 @@ def _errors(*codes: int) -> dict[str, Any]:
 
 
 _AUTH = [{"kioskToken": []}]
+_FULL_ROSTER_429 = {"429": _json(schemas.ApiError, "This kiosk had the whole roster built for it "
+                                 "4 times this hour (roster_rate_limited); retry after the "
+                                 "Retry-After seconds / 全量名册请求过于频繁")}
 _ETAG = {
     "name": "If-None-Match", "in": "header", "required": False,
     "description": "The version the kiosk already has; 304 when it is current.",
@@ -115,7 +118,7 @@ def openapi_document() -> dict[str, Any]:
                                "GET /api/v1/roster/changes. The version is opaque.",
                 "security": _AUTH, "parameters": [_ETAG],
                 "responses": {"200": _json(schemas.Roster, "The roster"), "304": not_modified,
-                              **_errors(400, 401, 403, 503)},
+                              **_errors(400, 401, 403, 503), **_FULL_ROSTER_429},
             }},
             "/api/v1/roster/changes": {"get": {
                 "operationId": "rosterChanges",
@@ -127,7 +130,7 @@ def openapi_document() -> dict[str, Any]:
                 "security": _AUTH, "parameters": [_SINCE],
                 "responses": {"200": _json(schemas.RosterChanges, "Changes, or the whole "
                                            "roster when full is true / 名册变化"),
-                              **_errors(400, 401, 403, 503)},
+                              **_errors(400, 401, 403, 503), **_FULL_ROSTER_429},
             }},
             "/api/v1/roadshows": {"get": {
                 "operationId": "roadshows", "summary": "Roadshows that have not ended",

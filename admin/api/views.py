@@ -8,6 +8,7 @@ database transaction, committed only when the whole request succeeded.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from functools import wraps
@@ -47,10 +48,12 @@ _MAX_LOC_CHARS = 200
 
 class _Refusal(Exception):
     def __init__(self, status: int, error: str, message: str,
-                 details: Sequence[dict[str, Any]] = (), *, truncated: bool = False) -> None:
+                 details: Sequence[dict[str, Any]] = (), *, truncated: bool = False,
+                 retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status, self.error, self.message, self.details = status, error, message, details
         self.truncated = truncated
+        self.retry_after = retry_after
 
 
 #: Refusals the app itself raises on API routes (unknown route, wrong method, rate limit).
@@ -183,7 +186,8 @@ def kiosk_api(view: Callable[..., Response]) -> Callable[..., Response]:
             headers = {"WWW-Authenticate": 'Bearer realm="safezone"'} if exc.status == 401 else {}
             return _error(exc.status, exc.error, exc.message, headers=headers)
         except _Refusal as exc:
-            return _error(exc.status, exc.error, exc.message, exc.details,
+            headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+            return _error(exc.status, exc.error, exc.message, exc.details, headers,
                           truncated=exc.truncated)
         except ingest.IngestError as exc:
             return _error(exc.status, exc.error, exc.message, exc.details)
@@ -270,6 +274,30 @@ def _not_modified(version: str) -> Response | None:
     return None
 
 
+#: How often one kiosk may have the whole roster built for it (tens of MB and seconds of server
+#: CPU for a district); 304s and deltas are not counted. A kiosk refused waits and retries.
+FULL_ROSTER_LIMIT = "4 per hour"
+_FULL_ROSTER_KEY = "safezone.full_roster_limit"
+
+
+def _allow_full_roster(kiosk: Kiosk) -> None:
+    """Count one whole roster for ``kiosk``; a 429 refusal (with Retry-After) past the limit."""
+    from limits import parse
+    from limits.storage import MemoryStorage
+    from limits.strategies import MovingWindowRateLimiter
+
+    limiter = current_app.extensions.get(_FULL_ROSTER_KEY)
+    if limiter is None:
+        limiter = current_app.extensions[_FULL_ROSTER_KEY] = MovingWindowRateLimiter(MemoryStorage())
+    item = parse(FULL_ROSTER_LIMIT)
+    if not limiter.hit(item, "full-roster", str(kiosk.id)):
+        reset = limiter.get_window_stats(item, "full-roster", str(kiosk.id)).reset_time
+        raise _Refusal(429, "roster_rate_limited",
+                       "全量名册请求过于频繁，请稍后再试 / too many whole-roster requests from this "
+                       f"kiosk ({FULL_ROSTER_LIMIT}); retry later",
+                       retry_after=max(1, int(reset - time.time())))
+
+
 @bp.get("/roster")
 @public
 @kiosk_api
@@ -281,6 +309,7 @@ def roster(session: Session, kiosk: Kiosk) -> Response:
             response = current_app.response_class(status=304)
             response.set_etag(version)
             return response
+    _allow_full_roster(kiosk)
     data = export.build_roster(session, now=now())
     export.prune_roster_changes(session, now=now())
     return _ok(data, etag=data.version)
@@ -296,7 +325,8 @@ def roster_changes(session: Session, kiosk: Kiosk) -> Response:
     if since is not None and len(since) > MAX_CURSOR_CHARS:
         raise _Refusal(400, "bad_cursor",
                        f"since 过长 / since is longer than {MAX_CURSOR_CHARS} characters")
-    data = export.roster_changes(session, since=since, now=now())
+    data = export.roster_changes(session, since=since, now=now(),
+                                 allow_full=lambda: _allow_full_roster(kiosk))
     export.prune_roster_changes(session, now=now())
     return _ok(data)
 

@@ -50,6 +50,12 @@ class CurrentStaff(UserMixin):
         """Whether the member has one of ``roles`` (templates hide what they cannot use)."""
         return self.role in roles
 
+    def may(self, permission: str) -> bool:
+        """Whether the member holds ``permission`` (see :class:`admin.security.Permission`)."""
+        from admin.security import has_permission
+
+        return has_permission(self.role, permission)
+
     @property
     def label(self) -> str:
         """How the audit log names the member."""

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
+from admin import sessions
 from admin.audit import audit
 from admin.auth.forms import LoginForm, PasswordForm, SetupForm, StaffForm
 from admin.auth.users import CurrentStaff
@@ -51,6 +52,7 @@ def login():
             audit("auth.login_failed", actor_label=username[:80], details={"username": username})
             error = t("auth.bad_login")
         else:
+            sessions.rotate()  # new session and CSRF tokens: nothing planted before login counts
             login_user(CurrentStaff.of(user))
             audit("auth.login", target_type="staff", target_id=user.id)
             if user.must_change_password:
@@ -65,6 +67,7 @@ def logout():
     """Log out (POST only, so a link on another site cannot log people out)."""
     audit("auth.logout", target_type="staff", target_id=current_user.id)
     logout_user()
+    sessions.rotate(keep=False)  # the stored session is deleted: a saved cookie is worthless
     flash(t("auth.logged_out"), "info")
     return redirect(url_for("auth.login"))
 
@@ -87,9 +90,12 @@ def setup():
                 now=now(),
                 actor_label="setup",
             )
+        except staff_service.PasswordRefused as exc:
+            form.password.errors.append(bilingual(str(exc)))
         except staff_service.StaffError as exc:
             form.username.errors.append(bilingual(str(exc)))
         else:
+            sessions.rotate()
             login_user(CurrentStaff.of(user))
             flash(t("auth.setup_done"), "success")
             return redirect(url_for("home.index"))
@@ -107,9 +113,14 @@ def password():
         if not staff_service.verify_password(user.password_hash, form.current.data):
             error = t("auth.bad_current_password")
         else:
-            staff_service.set_password(db(), user, form.new.data, now=now(),
-                                       actor_label=current_user.label, actor_id=current_user.id)
+            try:
+                staff_service.set_password(db(), user, form.new.data, now=now(),
+                                           actor_label=current_user.label, actor_id=current_user.id)
+            except staff_service.PasswordRefused as exc:
+                form.new.errors.append(bilingual(str(exc)))
+                return render_template("auth/password.html", form=form, error=None)
             # The password fingerprint changed: log in again with the new snapshot.
+            sessions.rotate()
             login_user(CurrentStaff.of(user))
             flash(t("auth.password_changed"), "success")
             return redirect(url_for("home.index"))

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from admin.db import db
 from admin.residents import queries as resident_queries
-from admin.security import EDITORS, READERS, roles
+from admin.security import READERS, Permission, granted, roles
 from admin.state import now
 from safezone import exports
 from safezone.services import dashboards
@@ -55,7 +55,7 @@ def index():
 
 
 @bp.route("/residents.xlsx")
-@roles(*EDITORS)
+@roles(*granted(Permission.EXPORT_PERSONAL_DATA))
 def residents():
     """Residents with their participation (personal data: staff and administrators only)."""
     raw = request.args.get("building", "")

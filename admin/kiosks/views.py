@@ -44,8 +44,9 @@ def _list_page(form: KioskForm):
 
 
 def _code_page(ticket: tokens.EnrolmentTicket, *, new_kiosk: bool):
-    # The server address as this browser reached it (ProxyFix makes it the public URL).
-    server = request.url_root.rstrip("/")
+    # The server as this browser reached it, always over https: the enrolment code must never
+    # travel in clear (behind nginx, waitress' trusted X-Forwarded-Proto already says https).
+    server = "https://" + request.host
     return render_template(
         "kiosks/code.html", kiosk=ticket.kiosk, groups=ticket.grouped_code.split("-"),
         # Options with their values, so a narrow screen wraps between arguments only.

@@ -21,6 +21,8 @@ class ResidentFilter:
     building: int | None = None
     card: str = ""  # "", "with", "without"
     include_anonymised: bool = False
+    #: Whether ``q`` may match phone numbers (only for those who may see them).
+    search_phones: bool = False
 
 
 def _filtered(f: ResidentFilter) -> Select:
@@ -33,10 +35,11 @@ def _filtered(f: ResidentFilter) -> Select:
         stmt = stmt.where(Building.id == f.building)
     if f.q:
         like = f"%{f.q.replace('%', '').replace('_', '')}%"
-        stmt = stmt.where(
-            or_(Resident.full_name.like(like), Resident.nickname.like(like),
-                Resident.phone.like(like), Household.room.like(like))
-        )
+        fields = [Resident.full_name.like(like), Resident.nickname.like(like),
+                  Household.room.like(like)]
+        if f.search_phones:  # otherwise a viewer could find out a number by searching for it
+            fields.append(Resident.phone.like(like))
+        stmt = stmt.where(or_(*fields))
     active = select(Card.id).where(Card.resident_id == Resident.id, Card.status == CardStatus.ACTIVE)
     if f.card == "with":
         stmt = stmt.where(active.exists())

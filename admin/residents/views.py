@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import re
 import secrets
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import (
@@ -26,7 +28,7 @@ from admin.db import db, discard_changes
 from admin.i18n import bilingual, current_lang, t
 from admin.residents import queries
 from admin.residents.forms import ImportForm, ResidentForm, RevokeForm
-from admin.security import EDITORS, READERS, roles
+from admin.security import EDITORS, READERS, Permission, roles
 from admin.state import now, state
 from safezone.cards import service as cards
 from safezone.cards.sheets import PrintableCard, write_card_sheets
@@ -38,12 +40,15 @@ from safezone.importing import (
     read_table_bytes,
 )
 from safezone.models import AgeGroup, Household, Resident
+from safezone.private_files import private_dir, write_private
 from safezone.services import community, points
 
 bp = Blueprint("residents", __name__, url_prefix="/residents")
 
 #: Rows of the import preview shown in full (errors are always all shown).
 PREVIEW_ROWS = 20
+#: An uploaded list waits this long for its confirmation; then it is refused and deleted.
+PENDING_IMPORT_LIFETIME = timedelta(hours=1)
 
 
 def _int_arg(name: str) -> int | None:
@@ -58,6 +63,7 @@ def _filter_from_args() -> queries.ResidentFilter:
         plot=_int_arg("plot"),
         building=_int_arg("building"),
         card=card if card in ("with", "without") else "",
+        search_phones=current_user.may(Permission.VIEW_PERSONAL_DATA),
     )
 
 
@@ -248,9 +254,28 @@ def print_cards():
 
 
 def _import_dir() -> Path:
-    folder = Path(state().settings.data_dir) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """The folder of pending uploads (0700; each upload 0600: residents' names and phones)."""
+    return private_dir(Path(state().settings.data_dir) / "imports")
+
+
+def sweep_pending_imports(folder: Path, *, older_than: timedelta = PENDING_IMPORT_LIFETIME) -> int:
+    """Delete uploads left unconfirmed longer than ``older_than`` (by file age); return how many.
+
+    Runs at every upload and when the admin starts, so an abandoned preview never keeps a
+    resident list on disk for long.
+    """
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another process swept it first
+            continue
+    return removed
 
 
 def _pending_upload() -> tuple[Path, str] | None:
@@ -258,6 +283,13 @@ def _pending_upload() -> tuple[Path, str] | None:
     if not pending or not re.fullmatch(r"[0-9a-f]{32}", pending.get("token", "")):
         return None
     path = _import_dir() / pending["token"]
+    try:
+        uploaded = datetime.fromisoformat(pending.get("at", ""))
+    except (TypeError, ValueError):
+        uploaded = None
+    if uploaded is None or now() - uploaded > PENDING_IMPORT_LIFETIME:
+        path.unlink(missing_ok=True)  # expired: the list does not stay on disk
+        return None
     return (path, pending["name"]) if path.is_file() else None
 
 
@@ -284,8 +316,10 @@ def import_upload():
         if previous is not None:  # one pending preview per session: drop the older upload
             previous[0].unlink(missing_ok=True)
         token = secrets.token_hex(16)
-        (_import_dir() / token).write_bytes(data)
-        session["pending_import"] = {"token": token, "name": upload.filename or name}
+        sweep_pending_imports(_import_dir())
+        write_private(_import_dir() / token, data)
+        session["pending_import"] = {"token": token, "name": upload.filename or name,
+                                     "at": now().isoformat()}
         return render_template(
             "residents/import_preview.html", plan=plan, preview=plan.rows_ok[:PREVIEW_ROWS],
             errors=[(e.row, e.field, bilingual(e.message)) for e in plan.errors],
@@ -299,6 +333,7 @@ def import_confirm():
     """Write the previewed list — re-checked now, and only if every row is valid."""
     pending = _pending_upload()
     if pending is None:
+        session.pop("pending_import", None)
         flash(t("import.expired"), "error")
         return redirect(url_for("residents.import_upload"))
     path, name = pending

@@ -25,7 +25,7 @@ from admin.i18n import current_lang, t
 from admin.residents import queries as resident_queries
 from admin.roadshows import calendar
 from admin.roadshows.forms import TOPICS, form_defaults, parse_event_form
-from admin.security import CHECKERS, EDITORS, READERS, roles
+from admin.security import CHECKERS, EDITORS, READERS, Permission, granted, roles
 from admin.state import now
 from safezone import exports
 from safezone.cards import service as cards
@@ -294,9 +294,10 @@ def checkin_scan(event_id: uuid.UUID):
 
 
 @bp.route("/<uuid:event_id>/attendance.xlsx")
-@roles(*READERS)
+@roles(*granted(Permission.EXPORT_PERSONAL_DATA))
 def attendance_export(event_id: uuid.UUID):
-    """Attendance list as XLSX (audited)."""
+    """Attendance list as XLSX (audited): full names and flats, so exporting personal data is
+    its own permission, which viewers do not hold."""
     event = _event_or_404(event_id)
     export = exports.attendance_xlsx(db(), event)
     exports.audit_export(db(), kind="attendance", rows=export.rows, now=now(),

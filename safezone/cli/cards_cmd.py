@@ -34,6 +34,7 @@ from safezone.cards.service import (
 from safezone.cards.sheets import write_card_sheets
 from safezone.cli.context import CliContext, pass_cli
 from safezone.models import Resident
+from safezone.private_files import create_private
 
 #: Who the audit log names for changes made here.
 ACTOR = "cli"
@@ -70,6 +71,7 @@ def _write_then_commit(session: Session, out: Path, write: Callable[[Path], int]
     pending = _partial(out)
     try:
         try:
+            create_private(pending)  # every card's code is on the sheet: owner only
             pages = write(pending)
         except OSError as exc:
             raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None

@@ -15,6 +15,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from safezone.private_files import create_private, restrict
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -67,6 +69,11 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
                     f"database folder {folder} is not writable ({exc.strerror}); "
                     "choose another SAFEZONE_DATA_DIR or fix its permissions"
                 ) from None
+            # Residents' names, tokens: owner only. SQLite gives its -wal and -shm files the
+            # database file's mode, so making this one 0600 covers them.
+            create_private(Path(database).expanduser().resolve())
+            for suffix in ("-wal", "-shm", "-journal"):
+                restrict(Path(str(Path(database).expanduser().resolve()) + suffix))
         engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

@@ -21,6 +21,15 @@ from safezone.importing.columns import COLUMNS, column_for_header, known_headers
 
 #: Largest file accepted (a 70,000-resident district list is about 6 MB as CSV).
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Most rows a list may have, header included (a whole district is ~70,000 residents). Checked
+#: before reading (an XLSX sheet's stated dimensions) and while reading (streamed rows), so a
+#: tiny file naming row 20,000,000 is refused at once instead of filling memory.
+MAX_ROWS = 100_000
+#: Most columns read from an XLSX sheet (the known columns are far fewer).
+MAX_COLUMNS = 32
+#: Largest uncompressed part of an XLSX file: shared strings are loaded whole, so a compressed
+#: "zip bomb" must be refused before openpyxl expands it.
+MAX_XLSX_PART_BYTES = 64 * 1024 * 1024
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc) files
@@ -174,7 +183,10 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, list[str]]]:
     try:
         # Record numbers, not physical lines: that is the row number Excel shows.
         for number, cells in enumerate(reader, start=1):
-            grid.append((number, [cell.strip() for cell in cells]))
+            if number > MAX_ROWS:
+                raise ImportFileError(_too_many_rows(name, number))
+            if any(cell.strip() for cell in cells):  # blank lines cost nothing to keep out
+                grid.append((number, [cell.strip() for cell in cells]))
     except csv.Error as exc:
         raise ImportFileError(
             f"{name}: 第 {len(grid) + 1} 行 CSV 格式错误 / row {len(grid) + 1}: bad CSV ({exc})"
@@ -201,9 +213,62 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _too_many_rows(name: str, row: int) -> str:
+    return (
+        f"{name}: 第 {row:,} 行超出上限（最多 {MAX_ROWS:,} 行），请删除多余的行或分批导入 / "
+        f"row {row:,} is beyond the limit of {MAX_ROWS:,} rows; delete the stray rows or split "
+        "the list into smaller files"
+    )
+
+
+def _check_xlsx_parts(data: bytes, name: str) -> None:
+    """Refuse a workbook whose parts would expand beyond :data:`MAX_XLSX_PART_BYTES`."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            biggest = max((info.file_size for info in archive.infolist()), default=0)
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # openpyxl reports the damaged file with its own message below
+    if biggest > MAX_XLSX_PART_BYTES:
+        raise ImportFileError(
+            f"{name}: Excel 文件解压后过大，请另存为 CSV 或分批导入 / the workbook expands to "
+            f"more than {MAX_XLSX_PART_BYTES // (1024 * 1024)} MB; save it as CSV or split it"
+        )
+
+
+def _sheet_rows(workbook, sheet, name: str):
+    """Yield ``(row number, values)`` for the rows the sheet's XML really has, streamed.
+
+    openpyxl's ``iter_rows`` invents an empty row for every row number the file skips, so one
+    cell at row 20,000,000 would cost 20 million rows of work; this reads the sheet with
+    openpyxl's own streaming parser (the one ``iter_rows`` uses) and stops at the first row
+    number beyond :data:`MAX_ROWS`.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=True,
+                                 epoch=workbook.epoch, date_formats=workbook._date_formats,
+                                 timedelta_formats=workbook._timedelta_formats)
+        for number, cells in parser.parse():
+            if number > MAX_ROWS:
+                raise ImportFileError(_too_many_rows(name, number))
+            values: list[object] = []
+            for cell in cells:
+                column = cell["column"]
+                if column > MAX_COLUMNS:
+                    continue
+                if column > len(values):
+                    values.extend([None] * (column - len(values)))
+                values[column - 1] = cell["value"]
+            yield number, values
+
+
 def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook  # imported here: only XLSX uploads need it
 
+    _check_xlsx_parts(data, name)
     try:
         with warnings.catch_warnings():
             # Style and data-validation warnings from other spreadsheet programs say nothing
@@ -221,12 +286,20 @@ def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[str]]]:
         if not workbook.worksheets:
             raise ImportFileError(f"{name}: 工作簿里没有工作表 / the workbook has no sheet")
         sheet = workbook.worksheets[0]
+        # The sheet's own <dimension> first: refused before a single row is read.
+        stated = sheet.max_row if hasattr(sheet, "max_row") else None
+        if isinstance(stated, int) and stated > MAX_ROWS:
+            raise ImportFileError(_too_many_rows(name, stated))
         grid: list[tuple[int, list[str]]] = []
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    grid.append((number, [_cell_text(v) for v in values]))
+                for number, values in _sheet_rows(workbook, sheet, name):
+                    cells = [_cell_text(v) for v in values]
+                    if any(cells):
+                        grid.append((number, cells))
+        except ImportFileError:
+            raise
         except Exception as exc:  # noqa: BLE001 - damaged sheet XML inside a valid zip
             raise ImportFileError(
                 f"{name}: 第一个工作表已损坏 / the first sheet is damaged ({exc.__class__.__name__})"

@@ -25,12 +25,12 @@ from safezone.models.rollups import (
     MonthlyTopicRollup,
     ResidentActivity,
 )
-from safezone.models.staff import Role, StaffUser
+from safezone.models.staff import AdminSession, Role, StaffUser
 from safezone.models.store import Redemption, StoreItem
 from safezone.sync.models import RosterChange, RosterLog, SyncOutbox, SyncState
 
 __all__ = [
-    "GUEST_BUILDING", "AgeGroup", "Answer", "AuditEntry", "BadgeAward", "Building", "Card",
+    "GUEST_BUILDING", "AdminSession", "AgeGroup", "Answer", "AuditEntry", "BadgeAward", "Building", "Card",
     "CardStatus", "CheckIn", "CheckInMethod", "DailyQuestionRollup", "DailyQuestionTotal",
     "DailyTopicRollup", "DailyTotal", "Household", "Kiosk", "MonthlyQuestionRollup",
     "MonthlyTopicRollup", "PlayMode", "PlaySession", "Plot", "PointsEntry", "PointsReason",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, String
+from sqlalchemy import Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from safezone.db.base import Base, UTCDateTime, utcnow
@@ -48,3 +48,26 @@ class StaffUser(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Last successful login.
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AdminSession(Base):
+    """A logged-in browser's admin session, kept on the server so logging out revokes it and
+    every admin process behind the proxy sees the same sessions.
+
+    The browser's cookie holds a random token; only its SHA-256 is the key here, so a copy of
+    this table logs nobody in.
+    """
+
+    __tablename__ = "admin_session"
+
+    #: SHA-256 (hex) of the cookie's token.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The staff account logged in with it, if any (revoked with the account's other sessions).
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"),
+                                                 index=True)
+    #: The session's values (Flask's tagged JSON).
+    data: Mapped[str] = mapped_column(Text)
+    #: After this the session is gone, whatever the cookie says.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: Last time it was written.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,8 +17,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
-from safezone.models import Role, StaffUser
+from safezone.models import Role, Site, StaffUser
 from safezone.services import audit
 
 #: Shortest password accepted for a staff account (one-time passwords are longer).
@@ -33,6 +34,16 @@ OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 OTP_GROUPS = 3
 OTP_GROUP_LENGTH = 5
 
+#: zxcvbn score a chosen password needs: 3 means about 10^8 guesses or more, out of reach online
+#: (10 tries a minute) and slow offline against argon2id; 0–2 are common passwords, names,
+#: dates, keyboard walks and the username or site name with a few digits.
+MIN_PASSWORD_SCORE = 3
+#: zxcvbn's matching grows fast with length; a password's first characters are what it judges
+#: (a longer password only gets stronger).
+_ZXCVBN_MAX_CHARS = 100
+#: Words no staff password should be built on, besides the account's and the site's names.
+_PRODUCT_WORDS = ("safezone", "admin", "anquan", "shequ", "wuye")
+
 _USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 _hasher = PasswordHasher()  # argon2id with the library's RFC 9106 low-memory defaults
@@ -40,6 +51,10 @@ _hasher = PasswordHasher()  # argon2id with the library's RFC 9106 low-memory de
 
 class StaffError(ValueError):
     """A staff account operation was refused; the message says why, in Chinese and English."""
+
+
+class PasswordRefused(StaffError):
+    """The chosen password was refused (too short or long, guessable, or reused)."""
 
 
 class _Chooser(Protocol):
@@ -92,19 +107,51 @@ def normalise_username(raw: str) -> str:
     return raw.strip().lower()
 
 
-def _check_password(password: str) -> None:
+def _context_words(session: Session, *names: str | None) -> list[str]:
+    """The words a password must not be built on: the given names (username, display name),
+    every site's names, the product's; each whole and split into its parts."""
+    raw = [name for name in names if name]
+    for site_name, site_name_en in session.execute(select(Site.name, Site.name_en)).all():
+        raw.extend(n for n in (site_name, site_name_en) if n)
+    words = set(_PRODUCT_WORDS)
+    for text in raw:
+        lowered = text.strip().lower()
+        words.add(lowered)
+        words.add(re.sub(r"[\W_]+", "", lowered))
+        words.update(part for part in re.split(r"[\W_]+", lowered) if len(part) >= 3)
+    return sorted(w for w in words if w)
+
+
+def _check_password(password: str, *, context: list[str] | None = None,
+                    current_hash: str | None = None, one_time: bool = False) -> None:
+    """Refuse a password that is too short or long, guessable (zxcvbn below
+    :data:`MIN_PASSWORD_SCORE`, judged with ``context`` words such as the username and site
+    name), or the same as the account's current one (``current_hash``; when ``one_time``, the
+    one-time password the account was given)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise StaffError(
+        raise PasswordRefused(
             f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符 / "
             f"the password needs at least {MIN_PASSWORD_LENGTH} characters"
         )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise StaffError(
+        raise PasswordRefused(
             f"密码不能超过 {MAX_PASSWORD_LENGTH} 个字符 / "
             f"the password may have at most {MAX_PASSWORD_LENGTH} characters"
         )
     if not password.strip():
-        raise StaffError("密码不能全是空格 / the password cannot be only spaces")
+        raise PasswordRefused("密码不能全是空格 / the password cannot be only spaces")
+    if current_hash is not None and verify_password(current_hash, password):
+        if one_time:
+            raise PasswordRefused("新密码不能沿用一次性密码，请自己另设一个 / "
+                             "the new password cannot be the one-time password: choose your own")
+        raise PasswordRefused("新密码不能与当前密码相同 / the new password must differ from the current one")
+    if zxcvbn(password[:_ZXCVBN_MAX_CHARS], user_inputs=context or [])["score"] < MIN_PASSWORD_SCORE:
+        raise PasswordRefused(
+            "密码太容易被猜到（常见密码、键盘顺序、日期，或用户名、姓名、小区名加几个数字）；"
+            "请用几个不相关的词或更长的句子 / the password is too easy to guess (a common "
+            "password, a keyboard pattern, a date, or the username, name or site name with a few "
+            "digits); use several unrelated words or a longer phrase"
+        )
 
 
 def user_by_username(session: Session, username: str) -> StaffUser | None:
@@ -140,7 +187,7 @@ def create_staff_user(
     display = display_name.strip()
     if not display or len(display) > 64:
         raise StaffError("显示名称需 1–64 个字符 / the display name needs 1–64 characters")
-    _check_password(password)
+    _check_password(password, context=_context_words(session, name, display))
     if user_by_username(session, name) is not None:
         raise StaffError(f"用户名“{name}”已被使用 / the username {name!r} is already taken")
     user = StaffUser(
@@ -182,7 +229,8 @@ def set_password(
     ``must_change_password`` is True when staff hand out a one-time password, False when the
     user chose the password themselves.
     """
-    _check_password(password)
+    _check_password(password, context=_context_words(session, user.username, user.display_name),
+                    current_hash=user.password_hash, one_time=user.must_change_password)
     user.password_hash = hash_password(password)
     user.must_change_password = must_change_password
     session.flush()

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -290,7 +290,8 @@ def roster_unchanged(session: Session, version: str) -> bool:
     return changed is not None and not (changed.residents or changed.cards or changed.structure)
 
 
-def roster_changes(session: Session, *, since: str | None, now: datetime) -> RosterChanges:
+def roster_changes(session: Session, *, since: str | None, now: datetime,
+                   allow_full: Callable[[], None] | None = None) -> RosterChanges:
     """The roster changes since the cursor ``since`` (``GET /api/v1/roster/changes``).
 
     Residents and cards that changed at or after the cursor (with the holders of those cards),
@@ -298,12 +299,16 @@ def roster_changes(session: Session, *, since: str | None, now: datetime) -> Ros
     a new cursor. Without a cursor, or with one this server cannot serve (another database,
     pruned, from the future), the whole roster with ``full`` set. When nothing changed the
     answer is empty but for the new cursor: two indexed queries, nothing built.
+    ``allow_full`` is called before a whole roster is built and may raise to refuse it (the
+    API's per-kiosk limit).
     """
     require_aware(now)
     position, upper = _positions(session)
     changed = _changes_since(session, RosterCursor.parse(since), upper)
     cursor = str(RosterCursor(_log(session).log_id, position))
     if changed is None:
+        if allow_full is not None:
+            allow_full()
         sites, plots, buildings = _structure(session)
         return RosterChanges(cursor=cursor, full=True, generated_at=now, sites=sites,
                              plots=plots, buildings=buildings,

@@ -32,9 +32,10 @@ def test_admin_command_defaults_keep_secure_cookies(settings, database, monkeypa
     monkeypatch.setattr("waitress.serve", lambda app, **kw: served.update(kw, app=app))
     ctx = CliContext()
     ctx._settings = settings
-    result = CliRunner().invoke(module.admin_cmd, ["--behind-proxy"], obj=ctx)
+    result = CliRunner().invoke(module.admin_cmd, [], obj=ctx)
     assert result.exit_code == 0, result.output
     assert served["port"] == 5000
+    assert "trusted_proxy" not in served  # only --behind-proxy trusts forwarded headers
     assert served["app"].config["SESSION_COOKIE_SECURE"] is True
     served["app"].extensions["safezone"].database.dispose()
 

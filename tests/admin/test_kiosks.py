@@ -101,7 +101,7 @@ def test_registering_shows_the_code_once_and_stores_only_its_hash(client, auth, 
     grouped = f"{code[:4]}-{code[4:8]}-{code[8:]}"
     assert len(code) == tokens.CODE_LENGTH and set(code) <= set(tokens.CODE_ALPHABET)
     command = re.sub(r"</?span[^>]*>", "", re.search(r'<pre class="command"><code>(.*?)</code>', html).group(1))
-    assert command == f"safezone sync --server http://localhost --enrol-code {grouped}"
+    assert command == f"safezone sync --server https://localhost --enrol-code {grouped}"
     assert "只显示这一次" in html
     assert "有效至 2026-11-30 17:30（48 小时）" in html  # now + 48 h, Shanghai time
 
@@ -221,6 +221,8 @@ def test_codes_expire_after_48_hours(settings, database, now, make_staff, db_ses
         client.post("/login", data={"username": "boss", "password": PASSWORD})
         _, code = _register(client)
         clock.current = now + tokens.ENROLMENT_CODE_LIFETIME + timedelta(seconds=1)
+        # Two days later the 12-hour session has expired on the server: log in again.
+        client.post("/login", data={"username": "boss", "password": PASSWORD})
         listing = client.get("/kiosks/").get_data(as_text=True)
         assert "注册码已过期" in listing
         expired = client.post("/api/v1/enrol", json={"code": code})
