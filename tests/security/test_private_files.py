@@ -123,7 +123,7 @@ def test_abandoned_uploads_are_swept(client, auth, community, settings):
 
 
 def test_starting_the_admin_sweeps_abandoned_uploads(settings, database):
-    from safezone.cli.admin_cmd import build_admin_app
+    from admin.cli import build_admin_app
     from safezone.cli.context import CliContext
 
     folder = settings.data_dir / "imports"

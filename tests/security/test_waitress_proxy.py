@@ -11,7 +11,7 @@ import pytest
 from flask import Flask, jsonify, request
 from waitress import create_server, wasyncore
 
-from safezone.cli.admin_cmd import waitress_options
+from admin.cli import waitress_options
 
 PORT = 5134
 
