@@ -452,4 +452,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.target": ("对象", "Target"),
     "audit.details": ("详情", "Details"),
     "audit.none": ("没有记录", "No entries"),
+    # --- branch trustapi (issue 16): input ranges, upload size ---
+    "err.number_range": ("请输入范围内的整数", "Enter a whole number within the allowed range"),
+    "err.bad_request": ("请求无效", "Bad request"),
+    "err.too_large": ("上传的文件或表单太大（最大 16 MB）", "The upload or form is too large (at most 16 MB)"),
 }

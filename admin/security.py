@@ -126,7 +126,9 @@ def security_headers(response: Response) -> Response:
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     # The camera is needed by the check-in page on our own origin only.
     response.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
-    if response.mimetype == "text/html":
+    if request.endpoint != "static":
+        # Pages, JSON and downloads (XLSX, PDF, CSV of personal data) are never stored by the
+        # browser or a proxy: "no-cache" would still keep a copy on disk.
         response.headers["Cache-Control"] = "no-store"
     if request.is_secure:  # behind the TLS proxy: browsers must never fall back to plain HTTP
         response.headers["Strict-Transport-Security"] = "max-age=31536000"

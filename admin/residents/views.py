@@ -24,6 +24,7 @@ from werkzeug.utils import secure_filename
 from admin.audit import audit
 from admin.db import db, discard_changes
 from admin.i18n import bilingual, current_lang, t
+from admin.params import record_id
 from admin.residents import queries
 from admin.residents.forms import ImportForm, ResidentForm, RevokeForm
 from admin.security import EDITORS, READERS, roles
@@ -47,8 +48,7 @@ PREVIEW_ROWS = 20
 
 
 def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return record_id(request.args.get(name, ""))
 
 
 def _filter_from_args() -> queries.ResidentFilter:
@@ -228,7 +228,7 @@ def print_cards():
         building = request.form.get("building", "")
         mode = request.form.get("mode", "without")
         f = queries.ResidentFilter(
-            building=int(building) if building.isdigit() else None,
+            building=record_id(building),
             card="without" if mode != "all" else "",
         )
         residents = queries.matching(db(), f)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -22,6 +21,7 @@ from sqlalchemy import func, select
 
 from admin.db import commit_now, db, discard_changes, late_write_lock, write_lock
 from admin.i18n import current_lang, t
+from admin.params import record_id, whole_number
 from admin.residents import queries as resident_queries
 from admin.roadshows import calendar
 from admin.roadshows.forms import TOPICS, form_defaults, parse_event_form
@@ -68,11 +68,10 @@ def index():
     session = db()
     today = now().astimezone(LOCAL_TZ).date()
     if request.args.get("view") == "calendar":
-        month_text = request.args.get("month", "")
-        try:
-            year, month = (int(p) for p in month_text.split("-"))
-            date(year, month, 1)
-        except ValueError:
+        year_text, _, month_text = request.args.get("month", "").partition("-")
+        year = whole_number(year_text, low=2000, high=2100)
+        month = whole_number(month_text, low=1, high=12)
+        if year is None or month is None:  # the calendar shows 2000-2100 (no 9999-12)
             year, month = today.year, today.month
         start, end = calendar.month_bounds(year, month)
         events = service.events_between(session, start, end)
@@ -164,9 +163,9 @@ def detail(event_id: uuid.UUID):
 
 def _resident_from_form() -> Resident | None:
     """The resident named by ``resident_id`` or by a scanned ``code`` (flashes why not)."""
-    raw_id = request.form.get("resident_id", "")
-    if raw_id.isdigit():
-        resident = db().get(Resident, int(raw_id))
+    resident_id = record_id(request.form.get("resident_id", ""))
+    if resident_id is not None:
+        resident = db().get(Resident, resident_id)
         if resident is not None and resident.anonymised_at is None:
             return resident
     code = request.form.get("code", "").strip()
@@ -246,7 +245,8 @@ _METHODS = {"scanner": CheckInMethod.SCANNER, "camera": CheckInMethod.CAMERA, "m
 
 def _checkin_result(event: RoadshowEvent) -> tuple[dict, int]:
     data = request.get_json(silent=True) if request.is_json else request.form
-    data = data or {}
+    if not hasattr(data, "get"):  # a JSON list, number or string: no code in it
+        data = {}
     raw = str(data.get("code", ""))[:200]
     method = _METHODS.get(str(data.get("method", "scanner")), CheckInMethod.SCANNER)
     lang = current_lang()
