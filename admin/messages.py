@@ -455,5 +455,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- branch trustapi (issue 16): input ranges, upload size ---
     "err.number_range": ("请输入范围内的整数", "Enter a whole number within the allowed range"),
     "err.bad_request": ("请求无效", "Bad request"),
+    "roadshows.volunteers": ("签到志愿者", "Check-in volunteers"),
+    "roadshows.volunteers_explain": ("志愿者只能在指派给自己的活动中、签到时间内签到；工作人员和管理员不受此限。",
+                                     "Volunteers check people in only at roadshows they are assigned to, and only while check-in is open; staff and administrators at any."),
+    "roadshows.no_volunteers": ("还没有指派志愿者", "No volunteers assigned yet"),
+    "roadshows.volunteer_pick": ("志愿者", "Volunteer"),
+    "roadshows.volunteer_assign": ("指派", "Assign"),
+    "roadshows.volunteer_remove": ("取消指派", "Remove"),
+    "roadshows.not_assigned": ("您没有被指派到这个活动，不能签到", "You are not assigned to this roadshow and cannot check people in"),
     "err.too_large": ("上传的文件或表单太大（最大 16 MB）", "The upload or form is too large (at most 16 MB)"),
 }

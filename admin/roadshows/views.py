@@ -36,6 +36,7 @@ from safezone.models import (
     RegistrationStatus,
     Resident,
     RoadshowEvent,
+    Role,
     StaffUser,
 )
 from safezone.services import roadshows as service
@@ -153,8 +154,12 @@ def detail(event_id: uuid.UUID):
         found, _, _ = resident_queries.search(session, resident_queries.ResidentFilter(q=find), 1)
         found = found[:10]
     staff = session.get(StaffUser, event.staff_id) if event.staff_id else None
+    assigned = service.volunteers(session, event)
+    taken = {v.id for v in assigned}
+    assignable = [u for u in _staff_choices() if u.role == Role.VOLUNTEER and u.id not in taken]
     return render_template(
         "roadshows/detail.html", event=event, counts=service.counts(session, event),
+        volunteers=assigned, assignable=assignable,
         registered=[(r, p) for r, p in regs if r.status == RegistrationStatus.REGISTERED],
         waiting=[(r, p) for r, p in regs if r.status == RegistrationStatus.WAITLISTED],
         checked=checked, find=find, found=found, staff=staff, is_over=event.ends_at <= now(),
@@ -232,11 +237,46 @@ def cancel(event_id: uuid.UUID):
     return redirect(url_for("roadshows.detail", event_id=event.id))
 
 
+@bp.route("/<uuid:event_id>/volunteers", methods=["POST"])
+@roles(*EDITORS)
+def assign_volunteer(event_id: uuid.UUID):
+    """Let a volunteer check people in at this roadshow."""
+    event = _event_or_404(event_id)
+    volunteer = db().get(StaffUser, record_id(request.form.get("staff_id", "")) or 0)
+    if volunteer is None:
+        flash(t("err.choice"), "error")
+        return redirect(url_for("roadshows.detail", event_id=event.id))
+    try:
+        service.assign_volunteer(db(), event, volunteer, now=now(), **_actor())
+    except service.RoadshowError as exc:
+        discard_changes()
+        flash(exc.message(current_lang()), "error")
+    else:
+        flash(t("saved"), "success")
+    return redirect(url_for("roadshows.detail", event_id=event.id))
+
+
+@bp.route("/<uuid:event_id>/volunteers/<int:staff_id>/remove", methods=["POST"])
+@roles(*EDITORS)
+def unassign_volunteer(event_id: uuid.UUID, staff_id: int):
+    """Take a volunteer off this roadshow."""
+    event = _event_or_404(event_id)
+    service.unassign_volunteer(db(), event, staff_id, now=now(), **_actor())
+    flash(t("saved"), "success")
+    return redirect(url_for("roadshows.detail", event_id=event.id))
+
+
+def _may_check_in(event: RoadshowEvent) -> bool:
+    return service.may_check_in(db(), event, current_user.id, current_user.role)
+
+
 @bp.route("/<uuid:event_id>/checkin")
 @roles(*CHECKERS)
 def checkin(event_id: uuid.UUID):
     """The check-in screen: scanner input, camera scanning, the last result, large."""
     event = _event_or_404(event_id)
+    if not _may_check_in(event):  # a volunteer not assigned to this roadshow
+        abort(403)
     return render_template("roadshows/checkin.html", event=event, counts=service.counts(db(), event))
 
 
@@ -285,6 +325,8 @@ def checkin_scan(event_id: uuid.UUID):
     event = db().get(RoadshowEvent, event_id)
     if event is None:
         return jsonify(ok=False, reason="no_event", message=t("err.not_found")), 404
+    if not _may_check_in(event):
+        return jsonify(ok=False, reason="not_assigned", message=t("roadshows.not_assigned")), 403
     result, status = _checkin_result(event)
     if request.is_json:
         return jsonify(result), status

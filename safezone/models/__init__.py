@@ -13,6 +13,7 @@ from safezone.models.roadshows import (
     RegistrationStatus,
     RoadshowEvent,
     RoadshowStatus,
+    RoadshowVolunteer,
 )
 from safezone.models.rollups import (
     GUEST_BUILDING,
@@ -34,6 +35,6 @@ __all__ = [
     "DailyTopicRollup", "DailyTotal", "Household", "Kiosk", "MonthlyQuestionRollup",
     "MonthlyTopicRollup", "PlayMode", "PlaySession", "Plot", "PointsEntry", "PointsReason",
     "Redemption", "Registration", "RegistrationStatus", "Resident", "ResidentActivity",
-    "RoadshowEvent", "RoadshowStatus", "Role", "RosterChange", "RosterLog", "Site", "StaffUser",
+    "RoadshowEvent", "RoadshowStatus", "RoadshowVolunteer", "Role", "RosterChange", "RosterLog", "Site", "StaffUser",
     "StoreItem", "SyncOutbox", "SyncState",
 ]

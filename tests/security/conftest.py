@@ -25,6 +25,17 @@ from safezone.db.migrate import upgrade
 from safezone.sync import tokens
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at minimal cost: these tests log in many accounts; production keeps RFC 9106."""
+    from argon2 import PasswordHasher
+
+    from safezone.services import staff
+
+    monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=64,
+                                                         parallelism=1))
+
+
 @pytest.fixture
 def clock(now: datetime) -> Clock:
     """The server's clock, starting at the fixed test time."""

@@ -47,17 +47,6 @@ ROLES = ("admin", "staff", "volunteer", "viewer", "anonymous", "kiosk")
 SKIP = {"auth.logout", "auth.password", "auth.toggle_staff", "auth.reset_password", "static"}
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 at minimal cost (the fixture logs in five accounts)."""
-    from argon2 import PasswordHasher
-
-    from safezone.services import staff
-
-    monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=64,
-                                                         parallelism=1))
-
-
 @dataclass
 class Site_:
     app: Flask
