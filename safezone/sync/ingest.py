@@ -44,6 +44,10 @@ _CHUNK = 500
 #: How far ahead of the server's clock a record's time may be (a kiosk clock running fast, a
 #: time zone set wrong); later records are refused until their time has come (parked, retried).
 MAX_CLOCK_AHEAD = timedelta(days=1)
+#: Plays that finished longer ago than this before they reach the server earn no points (they
+#: are stored and counted in the dashboards): back-dated sessions cannot fill one daily cap
+#: after another, while a kiosk offline for weeks still gets its residents their points.
+MAX_POINTS_AGE = timedelta(days=30)
 
 
 class IngestError(Exception):
@@ -521,7 +525,7 @@ def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datet
     ], any_conflict=True)
 
     _count_sessions(session, to_count, batch, new_sessions)
-    credited = _award_plays(session, to_count)
+    credited = _award_plays(session, to_count, now=now)
     # The kiosk's own ledger rows were acknowledged, not stored: the residents they name get a
     # fresh server balance on the kiosk's next roster pull, so its balance converges to ours.
     _mark_balances(session, {p.resident_id for p in batch.points_entries
@@ -582,11 +586,12 @@ def _store_checkins(session: Session, batch: PushBatch, me: UUID, plan: _Plan) -
     return new
 
 
-def _award_plays(session: Session, ids: set[UUID]) -> int:
+def _award_plays(session: Session, ids: set[UUID], *, now: datetime) -> int:
     """Credit each newly finished card holder's session with the core play rules
     (:func:`safezone.services.points.award_play`: fresh and repeat answers over every kiosk's
     answers, the daily cap over every kiosk's play entries of that local day), in the order
     the sessions finished; the session's ``points_awarded`` becomes the server's figure.
+    Plays that finished more than ``MAX_POINTS_AGE`` before ``now`` earn nothing.
     Returns the points credited."""
     plays: list[PlaySession] = []
     for chunk in _chunks(sorted(ids)):
@@ -597,6 +602,9 @@ def _award_plays(session: Session, ids: set[UUID]) -> int:
     plays.sort(key=lambda p: (p.finished_at, p.started_at, p.id))
     credited = 0
     for play in plays:
+        if play.finished_at < now - MAX_POINTS_AGE:
+            play.points_awarded = 0
+            continue
         award = points.award_play(session, play, now=play.finished_at)
         play.points_awarded = award.awarded
         credited += award.awarded

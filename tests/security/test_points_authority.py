@@ -91,3 +91,15 @@ def test_a_session_pushed_twice_or_finished_later_is_credited_once(
     for _ in range(2):
         assert server.push("a", batch(now, sessions=[session])).status_code == 200
     assert _balance(server, rid) == 2 * POINTS_PER_CORRECT
+
+
+def test_back_dated_sessions_cannot_fill_one_daily_cap_after_another(
+        server: Server, now: datetime) -> None:
+    rid = server.residents[0]
+    plays = [resident_play(now - timedelta(days=d), rid, [f"fire-d{d}-{i}" for i in range(10)])
+             for d in range(1, 61)]  # one full cap a day for the last 60 days
+    answer = server.push("a", batch(now, sessions=[s for s, _ in plays],
+                                    answers=[a for _, these in plays for a in these]))
+    assert answer.status_code == 200, answer.json
+    # Only plays finished within MAX_POINTS_AGE (30 days) of receipt earn points.
+    assert _balance(server, rid) == 30 * DAILY_PLAY_CAP
