@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from admin import db as request_db
 from admin import filters, i18n, nav, security, sessions
 from admin.auth.users import make_login_manager
+from admin.params import BoundedIntConverter, CleanRequest, refuse_odd_json
 from admin.state import AdminState
 from safezone.app_context import open_database
 from safezone.config import Settings, load_settings
@@ -52,6 +53,10 @@ def create_app(
     """
     settings = settings or load_settings()
     app = Flask(__name__)
+    app.request_class = CleanRequest  # strips NUL and invisible characters from every input
+    # <int:...> in a URL stops at the largest database id: /residents/99999999999 is a 404, not
+    # an integer overflow on PostgreSQL.
+    app.url_map.converters["int"] = BoundedIntConverter
     config = dict(test_config or {})
     clock = config.pop("CLOCK", utcnow)
     app.config.update(
@@ -93,6 +98,7 @@ def create_app(
         app.view_functions["auth.login"]
     )
     app.view_functions["api.enrol"] = limiter.limit(ENROL_LIMIT)(app.view_functions["api.enrol"])
+    app.before_request(refuse_odd_json)
     _register_error_pages(app)
     app.jinja_env.globals.update(site_name=settings.site_name)
     return app
@@ -103,7 +109,9 @@ def _register_error_pages(app: Flask) -> None:
     def csrf_error(_error: CSRFError):
         return render_template("errors/error.html", code=400, message_key="err.csrf"), 400
 
-    for code, key in ((403, "err.forbidden"), (404, "err.not_found"), (429, "err.too_many")):
+    for code, key in ((400, "err.bad_request"), (403, "err.forbidden"), (404, "err.not_found"),
+                      (413, "err.too_large"),
+                      (429, "err.too_many")):
 
         def handler(_error, code: int = code, key: str = key):
             if request.path.startswith("/api/"):  # kiosks get the API's JSON refusal, not a page

@@ -154,9 +154,9 @@ def security_headers(response: Response) -> Response:
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     # The camera is needed by the check-in page on our own origin only.
     response.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
-    if response.mimetype == "text/html" or "attachment" in response.headers.get(
-            "Content-Disposition", ""):
-        # Pages and downloads (personal data) are never kept in a browser's or proxy's cache.
+    if request.endpoint != "static":
+        # Pages, JSON and downloads (XLSX, PDF, CSV of personal data) are never stored by the
+        # browser or a proxy: "no-cache" would still keep a copy on disk.
         response.headers["Cache-Control"] = "no-store"
     if request.is_secure:  # behind the TLS proxy: browsers must never fall back to plain HTTP
         response.headers["Strict-Transport-Security"] = "max-age=31536000"

@@ -39,7 +39,7 @@ from safezone.cards.service import issue_cards
 from safezone.config import Settings
 from safezone.demo import create_demo_community
 from safezone.models import Resident, Role
-from safezone.services.roadshows import create_event
+from safezone.services.roadshows import assign_volunteer, create_event
 from safezone.services.staff import create_staff_user
 
 REQUESTS = 3000
@@ -73,12 +73,14 @@ def _prepare(data_dir: Path, cards: int) -> tuple[str, str, list[str]]:
     db = open_database(Settings(data_dir=data_dir), migrate=True)
     with db.sessions() as s:
         create_demo_community(s, rng=random.Random(1), now=now - timedelta(days=30))
-        create_staff_user(s, username="vol", display_name="志愿者", role=Role.VOLUNTEER,
-                          password=PASSWORD, now=now)
+        volunteer = create_staff_user(s, username="vol", display_name="志愿者",
+                                      role=Role.VOLUNTEER, password=PASSWORD, now=now)
         event = create_event(s, title="压力测试路演", place="广场", topics=["fire"], now=now,
                              starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=3))
         paced = create_event(s, title="压力测试路演（匀速）", place="广场", topics=["fire"], now=now,
                              starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=3))
+        for roadshow in (event, paced):  # volunteers check in only where they are assigned
+            assign_volunteer(s, roadshow, volunteer, now=now)
         people = s.scalars(select(Resident).order_by(Resident.id).limit(cards)).all()
         codes = [item.code for item in issue_cards(s, people, now=now, rng=random.Random(2))]
         s.commit()

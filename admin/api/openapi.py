@@ -32,14 +32,18 @@ def _errors(*codes: int) -> dict[str, Any]:
         401: "Missing or unknown kiosk token / 缺少或无效的终端令牌",
         403: "Kiosk revoked, unknown enrolment code, or another kiosk's records (foreign_kiosk: "
              "details name each record) / 已停用或无权",
-        409: "An id already belongs to another kiosk's records; details name each record "
+        409: "An id already belongs to another kiosk's records (id_conflict), or is already on "
+             "the server with different content (id_reused); details name each record "
              "(kind, id, reason) / 编号冲突",
         413: "Body larger than the limit / 请求体过大",
         415: "Body is not application/json / 需要 JSON",
         429: "Too many enrolment attempts from this address (10 a minute) / 请求过于频繁",
         422: "Payload fails validation, or names residents, sessions or roadshows the server "
-             "does not have; details name each refused record (kind, id, reason) and each "
-             "invalid field (loc) / 数据校验失败",
+             "does not have, or the server refuses records (refused_records: ledger rows "
+             "without a play session or check-in of this kiosk as source, badge points, times "
+             "more than a day ahead of the server, unknown badges, check-ins at cancelled "
+             "roadshows or outside the check-in window); details name each refused record "
+             "(kind, id, reason) and each invalid field (loc) / 数据校验失败",
         503: "Database busy; retry later / 数据库繁忙，请稍后重试",
     }
     return {str(code): _json(schemas.ApiError, text[code]) for code in codes}
@@ -105,6 +109,10 @@ def openapi_document() -> dict[str, Any]:
             }},
             "/api/v1/push": {"post": {
                 "operationId": "push", "summary": "Push a batch of records (idempotent by id)",
+                "description": "Points are the server's: play points are credited from the "
+                               "sessions and answers (daily cap and repeat rule over every "
+                               "kiosk), check-in points from the event; ledger rows are "
+                               "checked for a source and acknowledged, never stored as sent.",
                 "security": _AUTH,
                 "requestBody": {"required": True, "content": {
                     "application/json": {"schema": _ref(schemas.PushBatch)}}},

@@ -17,10 +17,11 @@ from uuid import UUID
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from admin import content_bank
 from admin.api.openapi import openapi_document
 from admin.security import public
 from admin.state import now, state
@@ -60,6 +61,7 @@ class _Refusal(Exception):
 _GENERIC_ERRORS = {
     403: ("forbidden", "无权访问 / forbidden"),
     404: ("not_found", "没有这个接口 / no such API route"),
+    413: ("payload_too_large", "请求体过大 / the body is too large; send smaller batches"),
     429: ("rate_limited", "请求过于频繁，请稍后再试 / too many requests; wait a minute and retry"),
 }
 
@@ -191,6 +193,12 @@ def kiosk_api(view: Callable[..., Response]) -> Callable[..., Response]:
                           truncated=exc.truncated)
         except ingest.IngestError as exc:
             return _error(exc.status, exc.error, exc.message, exc.details)
+        except DataError as exc:
+            # A value the database cannot hold got past validation: bad content, not a busy
+            # server — 422 so the kiosk parks it instead of resending it forever.
+            current_app.logger.warning("sync API data error: %s", exc.__class__.__name__)
+            return _error(422, "invalid_value",
+                          "数据无法保存 / a value in this batch cannot be stored")
         except (IntegrityError, DBAPIError) as exc:
             # A concurrent push of overlapping records or a deadlock: nothing was committed,
             # the kiosk retries later and the retry is idempotent.
@@ -249,7 +257,9 @@ def whoami(_session: Session, kiosk: Kiosk) -> Response:
 def push(session: Session, kiosk: Kiosk) -> Response:
     """Store a batch of the kiosk's records (all or nothing, idempotent by id)."""
     batch = _json_body(PushBatch, MAX_PUSH_BYTES)
-    result = ingest.ingest_batch(session, kiosk, batch, now=now())
+    badges = set(content_bank.bundle().badges)
+    result = ingest.ingest_batch(session, kiosk, batch, now=now(),
+                                 known_badges=badges or None)
     return _ok(result)
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
 from admin.db import db
+from admin.params import whole_number
 from admin.security import ADMINS, roles
 from safezone.models import AuditEntry
 from safezone.services.localtime import LOCAL_TZ
@@ -44,8 +45,7 @@ def index():
         query = query.where(AuditEntry.at < until + timedelta(days=1))
     total = db().scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
-    raw_page = request.args.get("page", "1")
-    page = min(max(int(raw_page) if raw_page.isdigit() else 1, 1), pages)
+    page = whole_number(request.args.get("page", "1"), low=1, high=pages, default=1)
     entries = db().scalars(
         query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask_login import LoginManager, UserMixin
 
 from admin.db import db
+from admin.params import record_id
 from safezone.models import Role, StaffUser
 
 
@@ -65,9 +66,10 @@ class CurrentStaff(UserMixin):
 def load_user(session_id: str) -> CurrentStaff | None:
     """Flask-Login loader: the active account whose password has not changed since login."""
     raw_id, _, fingerprint = session_id.partition(":")
-    if not raw_id.isdigit():
+    user_id = record_id(raw_id)
+    if user_id is None:
         return None
-    user = db().get(StaffUser, int(raw_id))
+    user = db().get(StaffUser, user_id)
     if user is None or not user.active or _fingerprint(user.password_hash) != fingerprint:
         return None
     return CurrentStaff.of(user)

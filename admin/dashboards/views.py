@@ -11,6 +11,7 @@ from sqlalchemy import select
 from admin.content_bank import question_text
 from admin.db import db
 from admin.i18n import current_lang
+from admin.params import record_id, whole_number
 from admin.residents import queries as resident_queries
 from admin.security import READERS, roles
 from admin.state import now
@@ -25,8 +26,7 @@ WINDOWS = (7, 30, 90, 365, 0)
 
 
 def _since():
-    raw = request.args.get("days", "")
-    days = int(raw) if raw.isdigit() else 0
+    days = whole_number(request.args.get("days", ""), low=0, high=36_600, default=0)
     return None if days <= 0 else local_day(now()) - timedelta(days=days - 1)
 
 
@@ -52,8 +52,7 @@ def api_reach():
 @roles(*READERS, json=True)
 def api_plays():
     """Sessions and accuracy per day (``?days=``, default 30, at most 366)."""
-    raw = request.args.get("days", "30")
-    days = min(max(int(raw), 1), 366) if raw.isdigit() else 30
+    days = min(whole_number(request.args.get("days", "30"), low=1, high=10**9, default=30), 366)
     return jsonify(days=dashboards.plays_over_time(db(), days, now()))
 
 
@@ -102,17 +101,15 @@ def api_impact(event_id: uuid.UUID):
 @roles(*READERS, json=True)
 def api_unreached():
     """Households never reached (``?building=<id>``), for door-to-door follow-up."""
-    raw = request.args.get("building", "")
     return jsonify(households=dashboards.unreached_households(
-        db(), building_id=int(raw) if raw.isdigit() else None, limit=2000))
+        db(), building_id=record_id(request.args.get("building", "")), limit=2000))
 
 
 @bp.route("/unreached")
 @roles(*READERS)
 def unreached():
     """Printable list of households never reached, by building."""
-    raw = request.args.get("building", "")
-    building_id = int(raw) if raw.isdigit() else None
+    building_id = record_id(request.args.get("building", ""))
     rows = dashboards.unreached_households(db(), building_id=building_id)
     return render_template("dashboards/unreached.html", rows=rows, building_id=building_id,
                            buildings=resident_queries.buildings(db()))

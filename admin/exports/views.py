@@ -10,6 +10,7 @@ from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
 from admin.db import db
+from admin.params import record_id
 from admin.residents import queries as resident_queries
 from admin.security import READERS, Permission, granted, roles
 from admin.state import now
@@ -58,8 +59,7 @@ def index():
 @roles(*granted(Permission.EXPORT_PERSONAL_DATA))
 def residents():
     """Residents with their participation (personal data: staff and administrators only)."""
-    raw = request.args.get("building", "")
-    building_id = int(raw) if raw.isdigit() else None
+    building_id = record_id(request.args.get("building", ""))
     export = exports.residents_xlsx(db(), building_id=building_id)
     return _send(export, "residents", "residents", {"building_id": building_id})
 

@@ -26,6 +26,7 @@ from werkzeug.utils import secure_filename
 from admin.audit import audit
 from admin.db import db, discard_changes
 from admin.i18n import bilingual, current_lang, t
+from admin.params import record_id
 from admin.residents import queries
 from admin.residents.forms import ImportForm, ResidentForm, RevokeForm
 from admin.security import EDITORS, READERS, Permission, roles
@@ -52,8 +53,7 @@ PENDING_IMPORT_LIFETIME = timedelta(hours=1)
 
 
 def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return record_id(request.args.get(name, ""))
 
 
 def _filter_from_args() -> queries.ResidentFilter:
@@ -234,7 +234,7 @@ def print_cards():
         building = request.form.get("building", "")
         mode = request.form.get("mode", "without")
         f = queries.ResidentFilter(
-            building=int(building) if building.isdigit() else None,
+            building=record_id(building),
             card="without" if mode != "all" else "",
         )
         residents = queries.matching(db(), f)

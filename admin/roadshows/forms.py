@@ -7,8 +7,9 @@ from datetime import datetime
 
 from werkzeug.datastructures import MultiDict
 
+from admin.params import record_id, whole_number
 from safezone.services.localtime import LOCAL_TZ
-from safezone.services.roadshows import TOPICS
+from safezone.services.roadshows import MAX_CAPACITY, MAX_CHECKIN_POINTS, TOPICS
 
 #: HTML ``datetime-local`` format (seconds optional).
 _FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
@@ -49,16 +50,17 @@ def parse_event_form(form: MultiDict) -> EventInput:
         if parsed is None:
             result.errors[name] = "err.datetime"
         values[name] = parsed
-    for name, default in (("capacity", None), ("checkin_points", 10)):
+    for name, default, high in (("capacity", None, MAX_CAPACITY),
+                                ("checkin_points", 10, MAX_CHECKIN_POINTS)):
         text = str(raw[name])
+        number = whole_number(text, low=0, high=high)
         if not text:
             values[name] = default
-        elif text.isdigit():
-            values[name] = int(text)
+        elif number is not None:
+            values[name] = number
         else:
-            result.errors[name] = "err.number"
-    staff = str(raw["staff_id"])
-    values["staff_id"] = int(staff) if staff.isdigit() else None
+            result.errors[name] = "err.number_range"
+    values["staff_id"] = record_id(str(raw["staff_id"]))
     result.values = values
     return result
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -22,6 +21,7 @@ from sqlalchemy import func, select
 
 from admin.db import commit_now, db, discard_changes, late_write_lock, write_lock
 from admin.i18n import current_lang, t
+from admin.params import record_id, whole_number
 from admin.residents import queries as resident_queries
 from admin.roadshows import calendar
 from admin.roadshows.forms import TOPICS, form_defaults, parse_event_form
@@ -36,6 +36,7 @@ from safezone.models import (
     RegistrationStatus,
     Resident,
     RoadshowEvent,
+    Role,
     StaffUser,
 )
 from safezone.services import roadshows as service
@@ -68,11 +69,10 @@ def index():
     session = db()
     today = now().astimezone(LOCAL_TZ).date()
     if request.args.get("view") == "calendar":
-        month_text = request.args.get("month", "")
-        try:
-            year, month = (int(p) for p in month_text.split("-"))
-            date(year, month, 1)
-        except ValueError:
+        year_text, _, month_text = request.args.get("month", "").partition("-")
+        year = whole_number(year_text, low=2000, high=2100)
+        month = whole_number(month_text, low=1, high=12)
+        if year is None or month is None:  # the calendar shows 2000-2100 (no 9999-12)
             year, month = today.year, today.month
         start, end = calendar.month_bounds(year, month)
         events = service.events_between(session, start, end)
@@ -154,8 +154,12 @@ def detail(event_id: uuid.UUID):
         found, _, _ = resident_queries.search(session, resident_queries.ResidentFilter(q=find), 1)
         found = found[:10]
     staff = session.get(StaffUser, event.staff_id) if event.staff_id else None
+    assigned = service.volunteers(session, event)
+    taken = {v.id for v in assigned}
+    assignable = [u for u in _staff_choices() if u.role == Role.VOLUNTEER and u.id not in taken]
     return render_template(
         "roadshows/detail.html", event=event, counts=service.counts(session, event),
+        volunteers=assigned, assignable=assignable,
         registered=[(r, p) for r, p in regs if r.status == RegistrationStatus.REGISTERED],
         waiting=[(r, p) for r, p in regs if r.status == RegistrationStatus.WAITLISTED],
         checked=checked, find=find, found=found, staff=staff, is_over=event.ends_at <= now(),
@@ -164,9 +168,9 @@ def detail(event_id: uuid.UUID):
 
 def _resident_from_form() -> Resident | None:
     """The resident named by ``resident_id`` or by a scanned ``code`` (flashes why not)."""
-    raw_id = request.form.get("resident_id", "")
-    if raw_id.isdigit():
-        resident = db().get(Resident, int(raw_id))
+    resident_id = record_id(request.form.get("resident_id", ""))
+    if resident_id is not None:
+        resident = db().get(Resident, resident_id)
         if resident is not None and resident.anonymised_at is None:
             return resident
     code = request.form.get("code", "").strip()
@@ -233,11 +237,46 @@ def cancel(event_id: uuid.UUID):
     return redirect(url_for("roadshows.detail", event_id=event.id))
 
 
+@bp.route("/<uuid:event_id>/volunteers", methods=["POST"])
+@roles(*EDITORS)
+def assign_volunteer(event_id: uuid.UUID):
+    """Let a volunteer check people in at this roadshow."""
+    event = _event_or_404(event_id)
+    volunteer = db().get(StaffUser, record_id(request.form.get("staff_id", "")) or 0)
+    if volunteer is None:
+        flash(t("err.choice"), "error")
+        return redirect(url_for("roadshows.detail", event_id=event.id))
+    try:
+        service.assign_volunteer(db(), event, volunteer, now=now(), **_actor())
+    except service.RoadshowError as exc:
+        discard_changes()
+        flash(exc.message(current_lang()), "error")
+    else:
+        flash(t("saved"), "success")
+    return redirect(url_for("roadshows.detail", event_id=event.id))
+
+
+@bp.route("/<uuid:event_id>/volunteers/<int:staff_id>/remove", methods=["POST"])
+@roles(*EDITORS)
+def unassign_volunteer(event_id: uuid.UUID, staff_id: int):
+    """Take a volunteer off this roadshow."""
+    event = _event_or_404(event_id)
+    service.unassign_volunteer(db(), event, staff_id, now=now(), **_actor())
+    flash(t("saved"), "success")
+    return redirect(url_for("roadshows.detail", event_id=event.id))
+
+
+def _may_check_in(event: RoadshowEvent) -> bool:
+    return service.may_check_in(db(), event, current_user.id, current_user.role)
+
+
 @bp.route("/<uuid:event_id>/checkin")
 @roles(*CHECKERS)
 def checkin(event_id: uuid.UUID):
     """The check-in screen: scanner input, camera scanning, the last result, large."""
     event = _event_or_404(event_id)
+    if not _may_check_in(event):  # a volunteer not assigned to this roadshow
+        abort(403)
     return render_template("roadshows/checkin.html", event=event, counts=service.counts(db(), event))
 
 
@@ -246,7 +285,8 @@ _METHODS = {"scanner": CheckInMethod.SCANNER, "camera": CheckInMethod.CAMERA, "m
 
 def _checkin_result(event: RoadshowEvent) -> tuple[dict, int]:
     data = request.get_json(silent=True) if request.is_json else request.form
-    data = data or {}
+    if not hasattr(data, "get"):  # a JSON list, number or string: no code in it
+        data = {}
     raw = str(data.get("code", ""))[:200]
     method = _METHODS.get(str(data.get("method", "scanner")), CheckInMethod.SCANNER)
     lang = current_lang()
@@ -285,6 +325,8 @@ def checkin_scan(event_id: uuid.UUID):
     event = db().get(RoadshowEvent, event_id)
     if event is None:
         return jsonify(ok=False, reason="no_event", message=t("err.not_found")), 404
+    if not _may_check_in(event):
+        return jsonify(ok=False, reason="not_assigned", message=t("roadshows.not_assigned")), 403
     result, status = _checkin_result(event)
     if request.is_json:
         return jsonify(result), status

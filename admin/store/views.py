@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from admin.db import db, discard_changes
 from admin.i18n import current_lang, t
+from admin.params import MAX_ID, record_id, whole_number
 from admin.residents import queries as resident_queries
 from admin.security import EDITORS, READERS, roles
 from admin.state import now
@@ -18,8 +19,7 @@ bp = Blueprint("store", __name__, url_prefix="/store")
 
 
 def _int(text: str) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() else None
+    return whole_number(text, low=0, high=MAX_ID)
 
 
 @bp.route("/")
@@ -28,9 +28,9 @@ def index():
     """Items, the chosen resident's balance and ledger, recent redemptions."""
     session = db()
     resident = None
-    raw = request.args.get("resident", "")
-    if raw.isdigit():
-        resident = session.get(Resident, int(raw))
+    resident_id = record_id(request.args.get("resident", ""))
+    if resident_id is not None:
+        resident = session.get(Resident, resident_id)
         if resident is not None and resident.anonymised_at is not None:
             resident = None
     find = request.args.get("find", "").strip()[:64]

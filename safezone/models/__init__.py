@@ -14,6 +14,7 @@ from safezone.models.roadshows import (
     RegistrationStatus,
     RoadshowEvent,
     RoadshowStatus,
+    RoadshowVolunteer,
 )
 from safezone.models.rollups import (
     GUEST_BUILDING,
@@ -36,6 +37,6 @@ __all__ = [
     "MonthlyTopicRollup", "PlayMode", "PlaySession", "Plot", "PointsEntry", "PointsReason",
     "QuestionReport",
     "Redemption", "Registration", "RegistrationStatus", "Resident", "ResidentActivity",
-    "RoadshowEvent", "RoadshowStatus", "Role", "RosterChange", "RosterLog", "Site", "StaffUser",
+    "RoadshowEvent", "RoadshowStatus", "RoadshowVolunteer", "Role", "RosterChange", "RosterLog", "Site", "StaffUser",
     "StoreItem", "SyncOutbox", "SyncState",
 ]

@@ -119,3 +119,19 @@ class CheckIn(Base):
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[RoadshowEvent] = relationship(back_populates="checkins")
+
+
+class RoadshowVolunteer(Base):
+    """A volunteer assigned to a roadshow: a volunteer checks people in only at the roadshows
+    they are assigned to (staff and administrators at any)."""
+
+    __tablename__ = "roadshow_volunteer"
+
+    #: The event.
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("roadshow_event.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The volunteer's account.
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), primary_key=True, index=True)
+    #: When they were assigned.
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

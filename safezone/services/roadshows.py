@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +27,9 @@ from safezone.models import (
     Resident,
     RoadshowEvent,
     RoadshowStatus,
+    RoadshowVolunteer,
+    Role,
+    StaffUser,
 )
 from safezone.services import audit
 from safezone.services.errors import BilingualError
@@ -35,6 +38,16 @@ from safezone.services.points import add_entry
 from safezone.topics import TOPICS
 
 #: The four themes of the culture wall; an event covers a subset of them.
+
+#: Check-in opens this long before an event starts (people arrive early) ...
+CHECKIN_OPENS_BEFORE = timedelta(hours=1)
+#: ... and closes this long after it ends (late scans of a queue still count).
+CHECKIN_CLOSES_AFTER = timedelta(hours=1)
+
+#: Most check-in points an event may give, and most places it may have (the form and the
+#: service refuse more: a 10**12 would overflow the integer column).
+MAX_CHECKIN_POINTS = 1000
+MAX_CAPACITY = 100_000
 
 #: Longest titles/places the columns hold.
 _MAX_TITLE = 120
@@ -86,6 +99,21 @@ class NotRegistered(RoadshowError):
 
     def __init__(self) -> None:
         super().__init__("该居民没有有效的报名", "This resident has no active registration")
+
+
+class CheckInNotOpen(RoadshowError):
+    """A check-in outside the event's check-in window (too early, or after it ended)."""
+
+    def __init__(self, event: RoadshowEvent, *, early: bool) -> None:
+        opens = (event.starts_at - CHECKIN_OPENS_BEFORE).astimezone(LOCAL_TZ)
+        closes = (event.ends_at + CHECKIN_CLOSES_AFTER).astimezone(LOCAL_TZ)
+        if early:
+            super().__init__(f"活动“{event.title}”的签到 {opens:%m-%d %H:%M} 才开始",
+                             f"Check-in for '{event.title}' opens at {opens:%m-%d %H:%M}")
+        else:
+            super().__init__(f"活动“{event.title}”的签到已于 {closes:%m-%d %H:%M} 结束",
+                             f"Check-in for '{event.title}' closed at {closes:%m-%d %H:%M}")
+        self.early = early
 
 
 class AlreadyCheckedIn(RoadshowError):
@@ -142,11 +170,16 @@ def _validate(
                            f"Unknown topics: {', '.join(unknown)} (choose fire, home, traffic, cyber)")
     if not chosen:
         raise EventInvalid("topics", "请至少选择一个主题", "Choose at least one topic")
+    if capacity is not None and capacity > MAX_CAPACITY:
+        raise EventInvalid("capacity", f"名额最多 {MAX_CAPACITY}", f"Capacity: at most {MAX_CAPACITY}")
     if capacity is not None and capacity < 1:
         raise EventInvalid("capacity", "名额至少为 1，不限名额请留空",
                            "Capacity must be at least 1; leave it empty for unlimited")
     if checkin_points < 0:
         raise EventInvalid("checkin_points", "签到积分不能为负数", "Check-in points cannot be negative")
+    if checkin_points > MAX_CHECKIN_POINTS:
+        raise EventInvalid("checkin_points", f"签到积分最多 {MAX_CHECKIN_POINTS} 分",
+                           f"Check-in points: at most {MAX_CHECKIN_POINTS}")
     return [t for t in TOPICS if t in chosen]
 
 
@@ -337,20 +370,33 @@ def cancel_registration(
 # check-in
 
 
+def ensure_checkin_open(event: RoadshowEvent, at: datetime) -> None:
+    """The rule every check-in path obeys (web form, kiosk, sync API): raise
+    :class:`EventCancelled` for a cancelled event and :class:`CheckInNotOpen` outside
+    ``[starts_at - CHECKIN_OPENS_BEFORE, ends_at + CHECKIN_CLOSES_AFTER]``."""
+    if event.status == RoadshowStatus.CANCELLED:
+        raise EventCancelled(event)
+    if at < event.starts_at - CHECKIN_OPENS_BEFORE:
+        raise CheckInNotOpen(event, early=True)
+    if at > event.ends_at + CHECKIN_CLOSES_AFTER:
+        raise CheckInNotOpen(event, early=False)
+
+
 def check_in(
     session: Session, event: RoadshowEvent, resident: Resident, *, method: CheckInMethod,
     now: datetime, operator_id: int | None = None, kiosk_id: uuid.UUID | None = None,
-    actor_label: str | None = None,
+    actor_label: str | None = None, checkin_id: uuid.UUID | None = None,
 ) -> CheckIn:
     """Record attendance and award ``event.checkin_points`` through the ledger (reason
     ``checkin``, source = the check-in id). Walk-ins without registration are welcome.
 
-    Raises :class:`EventCancelled` or :class:`AlreadyCheckedIn` (with the first time).
+    Raises :class:`EventCancelled`, :class:`CheckInNotOpen` (see :func:`ensure_checkin_open`)
+    or :class:`AlreadyCheckedIn` (with the first time). ``checkin_id`` keeps the id a kiosk
+    gave its record (the sync API stores kiosk check-ins through here).
     """
-    if event.status == RoadshowStatus.CANCELLED:
-        raise EventCancelled(event)
+    ensure_checkin_open(event, now)
     # The id is drawn now (not at flush) so the ledger entry can name it before the one flush.
-    checkin = CheckIn(id=new_uuid(), event_id=event.id, resident_id=resident.id,
+    checkin = CheckIn(id=checkin_id or new_uuid(), event_id=event.id, resident_id=resident.id,
                       operator_id=operator_id, kiosk_id=kiosk_id, method=method, checked_in_at=now)
     label = actor_label or (f"kiosk:{kiosk_id}" if kiosk_id else f"staff:{operator_id}" if operator_id else "system")
     try:
@@ -377,6 +423,52 @@ def check_in(
             raise
         raise AlreadyCheckedIn(first) from None
     return checkin
+
+
+def assign_volunteer(session: Session, event: RoadshowEvent, volunteer: StaffUser, *,
+                     now: datetime, actor_id: int | None = None,
+                     actor_label: str = "system") -> None:
+    """Let ``volunteer`` (an active account with the volunteer role) check people in at
+    ``event``; assigning twice changes nothing. Audited as ``roadshow.volunteer_assign``."""
+    if volunteer.role != Role.VOLUNTEER or not volunteer.active:
+        raise RoadshowError("只能指派在用的志愿者账号", "Only active volunteer accounts can be assigned")
+    if session.get(RoadshowVolunteer, (event.id, volunteer.id)) is not None:
+        return
+    session.add(RoadshowVolunteer(event_id=event.id, staff_id=volunteer.id, assigned_at=now))
+    audit.record(session, action="roadshow.volunteer_assign", actor_id=actor_id,
+                 actor_label=actor_label, now=now, target_type="roadshow", target_id=event.id,
+                 details={"staff_id": volunteer.id})
+    session.flush()
+
+
+def unassign_volunteer(session: Session, event: RoadshowEvent, staff_id: int, *, now: datetime,
+                       actor_id: int | None = None, actor_label: str = "system") -> None:
+    """Take a volunteer off ``event`` (audited as ``roadshow.volunteer_unassign``)."""
+    row = session.get(RoadshowVolunteer, (event.id, staff_id))
+    if row is None:
+        return
+    session.delete(row)
+    audit.record(session, action="roadshow.volunteer_unassign", actor_id=actor_id,
+                 actor_label=actor_label, now=now, target_type="roadshow", target_id=event.id,
+                 details={"staff_id": staff_id})
+    session.flush()
+
+
+def volunteers(session: Session, event: RoadshowEvent) -> list[StaffUser]:
+    """The volunteers assigned to ``event``, by name."""
+    return list(session.scalars(
+        select(StaffUser).join(RoadshowVolunteer, RoadshowVolunteer.staff_id == StaffUser.id)
+        .where(RoadshowVolunteer.event_id == event.id).order_by(StaffUser.display_name)))
+
+
+def may_check_in(session: Session, event: RoadshowEvent, staff_id: int, role: Role) -> bool:
+    """Whether this account may check people in at ``event``: staff and administrators at
+    every roadshow, volunteers only at those they are assigned to, nobody else."""
+    if role in (Role.ADMIN, Role.STAFF):
+        return True
+    if role != Role.VOLUNTEER:
+        return False
+    return session.get(RoadshowVolunteer, (event.id, staff_id)) is not None
 
 
 def _existing_checkin(session: Session, event: RoadshowEvent, resident: Resident) -> CheckIn | None:

@@ -376,6 +376,10 @@ class SyncAgent:
                  for key, details in named.items()]
         with self.database.sessions() as session:
             outbox.park(session, units)
+            if any(u.unit.startswith("points:") for u in units):
+                # Refused ledger rows stop counting in the kiosk's balances: pull the whole
+                # roster next, so every baseline is set again without them.
+                outbox.set_state(session, ROSTER_VERSION, None)
             session.commit()
         report.newly_parked.extend(units)
 

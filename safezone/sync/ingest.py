@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, any_, bindparam, select, update
+from sqlalchemy import ColumnElement, Table, any_, bindparam, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from safezone.db.base import table_of
 from safezone.models import (
@@ -31,17 +31,25 @@ from safezone.models import (
     Kiosk,
     PlaySession,
     PointsEntry,
-    PointsReason,
     Resident,
     RoadshowEvent,
 )
-from safezone.services import audit, rollups
+from safezone.services import audit, points, rollups
+from safezone.services import roadshows as roadshow_rules
 from safezone.services.localtime import require_aware
 from safezone.sync.kinds import RecordKind
+from safezone.sync.models import RosterChange
 from safezone.sync.schemas import RECORD_KINDS, KindCounts, PushBatch, PushResult
 
 #: Ids per ``IN (...)`` list: well below SQLite's bound-parameter limit.
 _CHUNK = 500
+#: How far ahead of the server's clock a record's time may be (a kiosk clock running fast, a
+#: time zone set wrong); later records are refused until their time has come (parked, retried).
+MAX_CLOCK_AHEAD = timedelta(days=1)
+#: Plays that finished longer ago than this before they reach the server earn no points (they
+#: are stored and counted in the dashboards): back-dated sessions cannot fill one daily cap
+#: after another, while a kiosk offline for weeks still gets its residents their points.
+MAX_POINTS_AGE = timedelta(days=30)
 
 
 class IngestError(Exception):
@@ -319,27 +327,177 @@ def _check(session: Session, batch: PushBatch, me: UUID) -> _Plan:
     return plan
 
 
+#: Fields of a record that never change once written (a session may still be finished later).
+_SESSION_FIXED = ("resident_id", "mode", "game_type", "topic", "content_id", "roadshow_id",
+                  "language", "started_at")
+_SESSION_FINAL = ("finished_at", "score", "max_score")
+_ANSWER_FIXED = ("session_id", "resident_id", "question_id", "topic", "correct", "answered_at")
+_CHECKIN_FIXED = ("event_id", "resident_id", "method", "checked_in_at")
+
+
+def _same(stored: Any, incoming: Any) -> bool:
+    # Enums compare with their values; times as instants.
+    stored = getattr(stored, "value", stored)
+    incoming = getattr(incoming, "value", incoming)
+    return bool(stored == incoming)
+
+
+def _differs(row: Any, record: Any, names: Sequence[str]) -> list[str]:
+    return [n for n in names if not _same(getattr(row, n), getattr(record, n))]
+
+
+def _refuse_changed_ids(session: Session, batch: PushBatch, me: UUID) -> None:
+    """409 for a record whose id is already on the server with other content: the kiosk parks
+    it (and keeps it) instead of deleting its copy as if it had been stored."""
+    clashes: list[dict[str, Any]] = []
+
+    def clash(kind: str, rid: UUID, fields: list[str]) -> None:
+        clashes.append({"kind": kind, "id": str(rid),
+                        "reason": "id already on the server with different "
+                                  f"{', '.join(fields)}"})
+
+    by_id = {s.id: s for s in batch.sessions}
+    for row in _rows(session, lambda match: select(PlaySession).where(
+            match(PlaySession.id), PlaySession.kiosk_id == me), by_id):
+        stored, record = row[0], by_id[row[0].id]
+        fields = _differs(stored, record, _SESSION_FIXED)
+        if stored.finished_at is not None:
+            fields += _differs(stored, record, _SESSION_FINAL)
+        if fields:
+            clash("sessions", record.id, fields)
+    answers = {a.id: a for a in batch.answers}
+    for row in _rows(session, lambda match: select(Answer).where(match(Answer.id)), answers):
+        fields = _differs(row[0], answers[row[0].id], _ANSWER_FIXED)
+        if fields:
+            clash("answers", row[0].id, fields)
+    checkins = {c.id: c for c in batch.checkins}
+    for row in _rows(session, lambda match: select(CheckIn).where(
+            match(CheckIn.id), CheckIn.kiosk_id == me), checkins):
+        fields = _differs(row[0], checkins[row[0].id], _CHECKIN_FIXED)
+        if fields:
+            clash("checkins", row[0].id, fields)
+    if clashes:
+        raise IngestError(409, "id_reused",
+                          "记录编号已存在但内容不同 / these ids are already on the server with "
+                          "different content", clashes)
+
+
+def _record_times(batch: PushBatch) -> Iterator[tuple[str, Any, datetime]]:
+    for s in batch.sessions:
+        yield "sessions", s, s.finished_at or s.started_at
+    for a in batch.answers:
+        yield "answers", a, a.answered_at
+    for p in batch.points_entries:
+        yield "points_entries", p, p.created_at
+    for b in batch.badge_awards:
+        yield "badge_awards", b, b.awarded_at
+    for c in batch.checkins:
+        yield "checkins", c, c.checked_in_at
+
+
+def _refuse_bad_content(session: Session, batch: PushBatch, me: UUID, plan: _Plan, *,
+                        now: datetime, known_badges: frozenset[str] | None) -> None:
+    """The rules a record must meet beyond its schema, refused with 422 (and parked by the
+    kiosk with the reason): times not ahead of the server's clock; known badge ids; check-ins
+    the core check-in rule allows (event status, check-in window); and ledger rows that name
+    their source — a play session or check-in of this kiosk for the same resident. Badges earn
+    no points. Accepted ledger rows are never stored as sent: the server writes its own."""
+    problems: list[dict[str, Any]] = []
+
+    def refuse(kind: str, rid: UUID, reason: str) -> None:
+        problems.append({"kind": kind, "id": str(rid), "reason": reason})
+
+    latest = now + MAX_CLOCK_AHEAD
+    for kind, record, at in _record_times(batch):
+        if at > latest:
+            refuse(kind, record.id, f"time {at.isoformat()} is ahead of the server's clock "
+                   f"({now.isoformat()}); check the kiosk clock")
+    if known_badges is not None:
+        for badge in batch.badge_awards:
+            if badge.badge_id not in known_badges and badge.id not in plan.existing_badges:
+                refuse("badge_awards", badge.id, f"unknown badge {badge.badge_id!r}")
+
+    events = {e.id: e for (e,) in _rows(session, lambda match: select(RoadshowEvent).where(
+        match(RoadshowEvent.id)), {c.event_id for c in batch.checkins})}
+    for checkin in batch.checkins:
+        if checkin.id in plan.existing_checkins:
+            continue
+        try:
+            roadshow_rules.ensure_checkin_open(events[checkin.event_id], checkin.checked_in_at)
+        except roadshow_rules.RoadshowError as exc:
+            refuse("checkins", checkin.id, exc.message("en"))
+
+    # Sources of ledger rows: sessions and check-ins of this kiosk, in the batch or stored.
+    session_owner = {s.id: s.resident_id for s in batch.sessions}
+    named = {_uuid(p.source_id) for p in batch.points_entries if p.reason == "play"}
+    named -= set(session_owner) | {None}
+    for sid, resident_id in _rows(session, lambda match: select(
+            PlaySession.id, PlaySession.resident_id).where(
+            match(PlaySession.id), PlaySession.kiosk_id == me), named):
+        session_owner[sid] = resident_id
+    checkin_owner = {c.id: c.resident_id for c in batch.checkins}
+    wanted = {_uuid(p.source_id) for p in batch.points_entries if p.reason == "checkin"}
+    wanted.discard(None)
+    for cid, resident_id in _rows(session, lambda match: select(CheckIn.id, CheckIn.resident_id)
+                                  .where(match(CheckIn.id), CheckIn.kiosk_id == me), wanted):
+        checkin_owner.setdefault(cid, resident_id)
+    for entry in batch.points_entries:
+        if entry.id in plan.existing_points:
+            continue  # stored by an older server as sent; nothing changes now
+        source = _uuid(entry.source_id)
+        if entry.reason == "badge":
+            refuse("points_entries", entry.id, "badges earn no points; the server credits "
+                   "play and check-in points itself")
+        elif entry.reason == "play" and (
+                source is None or session_owner.get(source, -1) != entry.resident_id):
+            refuse("points_entries", entry.id, "play points must name a play session of this "
+                   f"kiosk for resident {entry.resident_id} (source_id {entry.source_id!r})")
+        elif entry.reason == "checkin" and (
+                source is None or checkin_owner.get(source, -1) != entry.resident_id):
+            refuse("points_entries", entry.id, "check-in points must name a check-in of this "
+                   f"kiosk for resident {entry.resident_id} (source_id {entry.source_id!r})")
+    if problems:
+        raise IngestError(422, "refused_records",
+                          "服务器拒收这些记录 / the server refuses these records", problems)
+
+
+def _uuid(value: str | None) -> UUID | None:
+    if value is None:
+        return None
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
 def _counts(total: int, new: int, existing: int) -> KindCounts:
     return KindCounts(new=new, existing=existing, skipped=total - new - existing)
 
 
-def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datetime) -> PushResult:
+def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datetime,
+                 known_badges: Iterable[str] | None = None) -> PushResult:
     """Store ``batch`` sent by ``kiosk`` (flushed in the caller's transaction, not committed).
 
     Raises :class:`IngestError` before writing anything when the batch is not acceptable.
+    Points are the server's (see :func:`_award_plays` and the check-ins): ledger rows the
+    kiosk sends are checked for a valid source and acknowledged, never stored as sent.
+    ``known_badges`` (the content's badge ids) refuses awards of any other badge.
     """
     require_aware(now)
     me = kiosk.id
     _refuse_duplicates(batch)
     _refuse_foreign_kiosk_fields(batch, me)
     plan = _check(session, batch, me)
+    _refuse_changed_ids(session, batch, me)
+    _refuse_bad_content(session, batch, me, plan, now=now,
+                        known_badges=frozenset(known_badges) if known_badges is not None else None)
 
     new_sessions = _insert_new(session, table_of(PlaySession), [
         {"id": s.id, "kiosk_id": me, "resident_id": s.resident_id, "mode": s.mode,
          "game_type": s.game_type, "topic": s.topic, "content_id": s.content_id,
          "roadshow_id": s.roadshow_id, "language": s.language, "started_at": s.started_at,
          "finished_at": s.finished_at, "score": s.score, "max_score": s.max_score,
-         "points_awarded": s.points_awarded}
+         "points_awarded": 0}
         for s in batch.sessions
     ])
     to_count = {s.id for s in batch.sessions if s.id in new_sessions and s.finished_at is not None}
@@ -351,8 +509,7 @@ def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datet
         finished = session.execute(
             update(PlaySession)
             .where(PlaySession.id == s.id, PlaySession.finished_at.is_(None))
-            .values(finished_at=s.finished_at, score=s.score, max_score=s.max_score,
-                    points_awarded=s.points_awarded)
+            .values(finished_at=s.finished_at, score=s.score, max_score=s.max_score)
             .returning(PlaySession.id)
             .execution_options(synchronize_session=False)
         ).scalar_one_or_none()
@@ -365,28 +522,7 @@ def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datet
          "chosen": a.chosen, "response_ms": a.response_ms, "answered_at": a.answered_at}
         for a in batch.answers
     ])
-    new_checkins = _insert_new(session, table_of(CheckIn), [
-        {"id": c.id, "event_id": c.event_id, "resident_id": c.resident_id, "operator_id": None,
-         "kiosk_id": me, "method": c.method, "checked_in_at": c.checked_in_at}
-        for c in batch.checkins
-    ], any_conflict=True)
-
-    # Check-in points only count when their check-in is on the server: a resident checked in at
-    # the same event on two offline kiosks keeps the first check-in and its points only.
-    checkin_sources = {p.source_id for p in batch.points_entries if p.reason == "checkin"}
-    stored_checkins = {str(row[0]) for row in _rows(
-        session, lambda match: select(CheckIn.id).where(match(CheckIn.id)),
-        [UUID(s) for s in checkin_sources if s and _is_uuid(s)],
-    )}
-    points_rows = [
-        {"id": p.id, "resident_id": p.resident_id, "amount": p.amount,
-         "reason": PointsReason(p.reason), "source_id": p.source_id, "operator_id": None,
-         "kiosk_id": me, "note": p.note, "created_at": p.created_at}
-        for p in batch.points_entries
-        if p.reason != "checkin" or p.id in plan.existing_points or (
-            p.source_id is not None and _canonical(p.source_id) in stored_checkins)
-    ]
-    new_points = _insert_new(session, table_of(PointsEntry), points_rows)
+    new_checkins = _store_checkins(session, batch, me, plan)
     new_badges = _insert_new(session, table_of(BadgeAward), [
         {"id": b.id, "resident_id": b.resident_id, "badge_id": b.badge_id,
          "session_id": b.session_id, "awarded_at": b.awarded_at}
@@ -394,6 +530,11 @@ def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datet
     ], any_conflict=True)
 
     _count_sessions(session, to_count, batch, new_sessions)
+    credited = _award_plays(session, to_count, now=now)
+    # The kiosk's own ledger rows were acknowledged, not stored: the residents they name get a
+    # fresh server balance on the kiosk's next roster pull, so its balance converges to ours.
+    _mark_balances(session, {p.resident_id for p in batch.points_entries
+                             if p.id not in plan.existing_points}, now=now)
 
     result = PushResult(
         batch_id=batch.batch_id,
@@ -402,37 +543,93 @@ def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datet
         sessions=_counts(len(batch.sessions), len(new_sessions),
                          len(batch.sessions) - len(new_sessions)),
         answers=_counts(len(batch.answers), len(new_answers), len(plan.existing_answers)),
-        points_entries=_counts(len(batch.points_entries), len(new_points),
-                               len(plan.existing_points)),
+        points_entries=_counts(len(batch.points_entries), 0, len(plan.existing_points)),
         badge_awards=_counts(len(batch.badge_awards), len(new_badges), len(plan.existing_badges)),
         checkins=_counts(len(batch.checkins), len(new_checkins), len(plan.existing_checkins)),
         sessions_counted=len(to_count),
     )
-    if new_sessions or new_answers or new_points or new_badges or new_checkins or to_count:
+    if new_sessions or new_answers or new_badges or new_checkins or to_count:
         audit.record(
             session, action="sync.push", actor_label=f"kiosk:{me}", now=now,
             target_type="kiosk", target_id=str(me),
             details={"batch_id": str(batch.batch_id), "sent_at": batch.sent_at.isoformat(),
                      "clock_skew_seconds": result.clock_skew_seconds,
                      "new": {"sessions": len(new_sessions), "answers": len(new_answers),
-                             "points_entries": len(new_points), "badge_awards": len(new_badges),
-                             "checkins": len(new_checkins)},
-                     "sessions_counted": len(to_count)},
+                             "badge_awards": len(new_badges), "checkins": len(new_checkins)},
+                     "sessions_counted": len(to_count), "play_points_credited": credited},
         )
     session.flush()
     return result
 
 
-def _is_uuid(value: str) -> bool:
-    try:
-        UUID(value)
-    except ValueError:
-        return False
-    return True
+def _store_checkins(session: Session, batch: PushBatch, me: UUID, plan: _Plan) -> set[UUID]:
+    """Store the batch's new check-ins through the core check-in (the web form's rules and
+    the event's own ``checkin_points``), keeping the kiosk's ids. A resident already checked
+    in at that event (on another kiosk, or by staff) keeps the first check-in and its points;
+    this one is acknowledged and dropped."""
+    new: set[UUID] = set()
+    todo = [c for c in batch.checkins if c.id not in plan.existing_checkins]
+    if not todo:
+        return new
+    events = {e.id: e for (e,) in _rows(session, lambda match: select(RoadshowEvent).where(
+        match(RoadshowEvent.id)), {c.event_id for c in todo})}
+    residents = {r.id: r for (r,) in _rows(session, lambda match: select(Resident).where(
+        match(Resident.id)), {c.resident_id for c in todo})}
+    for c in sorted(todo, key=lambda c: (c.checked_in_at, c.id)):
+        try:
+            roadshow_rules.check_in(session, events[c.event_id], residents[c.resident_id],
+                                    method=c.method, now=c.checked_in_at, kiosk_id=me,
+                                    actor_label=f"kiosk:{me}", checkin_id=c.id)
+        except roadshow_rules.AlreadyCheckedIn:
+            continue
+        except roadshow_rules.RoadshowError as exc:  # checked before; a race with a cancel
+            raise IngestError(422, "refused_records",
+                              "服务器拒收这些记录 / the server refuses these records",
+                              [{"kind": "checkins", "id": str(c.id),
+                                "reason": exc.message("en")}]) from None
+        new.add(c.id)
+    return new
 
 
-def _canonical(value: str) -> str:
-    return str(UUID(value)) if _is_uuid(value) else value
+def _award_plays(session: Session, ids: set[UUID], *, now: datetime) -> int:
+    """Credit each newly finished card holder's session with the core play rules
+    (:func:`safezone.services.points.award_play`: fresh and repeat answers over every kiosk's
+    answers, the daily cap over every kiosk's play entries of that local day), in the order
+    the sessions finished; the session's ``points_awarded`` becomes the server's figure.
+    Plays that finished more than ``MAX_POINTS_AGE`` before ``now`` earn nothing.
+    Returns the points credited."""
+    plays: list[PlaySession] = []
+    for chunk in _chunks(sorted(ids)):
+        plays.extend(session.scalars(
+            select(PlaySession)
+            .where(PlaySession.id.in_(chunk), PlaySession.resident_id.is_not(None))
+            .options(selectinload(PlaySession.answers))))
+    plays.sort(key=lambda p: (p.finished_at, p.started_at, p.id))
+    credited = 0
+    for play in plays:
+        if play.finished_at < now - MAX_POINTS_AGE:
+            play.points_awarded = 0
+            continue
+        award = points.award_play(session, play, now=play.finished_at)
+        play.points_awarded = award.awarded
+        credited += award.awarded
+        session.flush()  # the next play's daily sum sees this entry
+    return credited
+
+
+def _mark_balances(session: Session, resident_ids: set[int], *, now: datetime) -> None:
+    """Log a roster change for each resident so kiosks pull their server balance again."""
+    if not resident_ids:
+        return
+    ids = sorted(resident_ids)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(
+            "INSERT INTO roster_change (txid, kind, entity_id, changed_at) "
+            "SELECT pg_current_xact_id()::text::bigint, 'resident', unnest(:ids), now()"),
+            {"ids": ids})
+        return
+    session.execute(insert(RosterChange), [
+        {"kind": "resident", "entity_id": rid, "changed_at": now} for rid in ids])
 
 
 def _count_sessions(session: Session, ids: set[UUID], batch: PushBatch,

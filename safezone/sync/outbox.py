@@ -361,6 +361,17 @@ def _in_parked(keys: Iterable[str]) -> ColumnElement[bool]:
     return or_(*terms) if terms else false()
 
 
+def unsettled_points(session: Session) -> Any:
+    """A query of the ids of ledger rows still waiting for the server. Parked rows are left
+    out: the server refused them, so the kiosk's balance must not count them either (its
+    baseline is set so the local sum is the server's balance plus these rows)."""
+    query = select(SyncOutbox.record_id).where(SyncOutbox.kind == "points")
+    keys = [p.unit for p in parked_units(session) if p.unit.startswith("points:")]
+    if keys:
+        query = query.where(~_in_parked(keys))
+    return query
+
+
 def parked_count(session: Session) -> int:
     """Records waiting in parked units (a session counts once however often it changed)."""
     keys = [p.unit for p in parked_units(session)]

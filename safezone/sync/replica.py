@@ -43,7 +43,8 @@ from safezone.models import (
     RoadshowStatus,
     Site,
 )
-from safezone.sync.models import RosterChange, SyncOutbox
+from safezone.sync import outbox
+from safezone.sync.models import RosterChange
 from safezone.sync.outbox import BASELINE_SOURCE
 from safezone.sync.schemas import (
     BuildingOut,
@@ -181,9 +182,9 @@ def _revoke_unknown(session: Session, card_ids: Sequence[int]) -> None:
 
 def _apply_balances(session: Session, server: dict[int, int], *, everyone: bool = True) -> int:
     """Set each resident's baseline so the local ledger sums to the server balance plus the
-    entries still waiting in the outbox. ``everyone`` False reads only the ledger lines of
+    entries still waiting in the outbox (parked ones, refused by the server, excepted). ``everyone`` False reads only the ledger lines of
     the residents in ``server`` (a delta). Returns how many baselines changed."""
-    pending = select(SyncOutbox.record_id).where(SyncOutbox.kind == "points")
+    pending = outbox.unsettled_points(session)
     ids = sorted(server)
     groups: list[Sequence[int] | None] = (
         [None] if everyone else [ids[i : i + 5000] for i in range(0, len(ids), 5000)])

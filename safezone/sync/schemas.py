@@ -23,6 +23,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
+from safezone.cleantext import require_clean
 from safezone.languages import Language
 from safezone.models import CheckInMethod, PlayMode
 from safezone.topics import Topic
@@ -37,7 +38,10 @@ MAX_OTHER = 5000
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+#: Text a kiosk sends: bounded, and free of NUL, control, bidi-override and zero-width
+#: characters (refused with 422, which the kiosk parks; PostgreSQL cannot even store NUL).
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=80),
+                      AfterValidator(require_clean)]
 ResidentId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 
@@ -67,7 +71,8 @@ class SessionIn(_Strict):
     kiosk_id: UUID | None = None
     resident_id: ResidentId | None = None
     mode: PlayMode
-    game_type: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    game_type: Annotated[str, StringConstraints(min_length=1, max_length=32),
+                         AfterValidator(require_clean)]
     topic: Topic
     content_id: ShortText | None = None
     roadshow_id: UUID | None = None
@@ -82,6 +87,9 @@ class SessionIn(_Strict):
     def _consistent(self) -> SessionIn:
         if self.score > self.max_score:
             raise ValueError(f"score {self.score} is above max_score {self.max_score}")
+        if self.finished_at is not None and self.finished_at < self.started_at:
+            raise ValueError(f"finished_at {self.finished_at.isoformat()} is before started_at "
+                             f"{self.started_at.isoformat()}")
         if self.mode is PlayMode.RESIDENT and self.resident_id is None:
             raise ValueError("a resident session needs resident_id")
         if self.mode is PlayMode.GUEST and self.resident_id is not None:
@@ -110,9 +118,11 @@ class PointsEntryIn(_Strict):
     resident_id: ResidentId
     amount: Annotated[int, Field(ge=1, le=10_000)]
     reason: Literal["play", "checkin", "badge"]
-    source_id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    source_id: Annotated[str, StringConstraints(max_length=64),
+                         AfterValidator(require_clean)] | None = None
     kiosk_id: UUID | None = None
-    note: Annotated[str, StringConstraints(max_length=200)] | None = None
+    note: Annotated[str, StringConstraints(max_length=200),
+                    AfterValidator(require_clean)] | None = None
     created_at: KioskTime
 
 
@@ -121,7 +131,8 @@ class BadgeAwardIn(_Strict):
 
     id: UUID
     resident_id: ResidentId
-    badge_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    badge_id: Annotated[str, StringConstraints(min_length=1, max_length=64),
+                        AfterValidator(require_clean)]
     session_id: UUID | None = None
     awarded_at: KioskTime
 
@@ -179,7 +190,8 @@ class PushResult(_Strict):
 class EnrolRequest(_Strict):
     """The one-time enrolment code a member of staff typed on the kiosk."""
 
-    code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    code: Annotated[str, StringConstraints(min_length=1, max_length=64),
+                    AfterValidator(require_clean)]
 
 
 class EnrolResponse(_Strict):

@@ -50,7 +50,8 @@ def build(data_dir: Path) -> dict:
         admin = create_staff_user(s, username="admin", display_name="王主任", role=Role.ADMIN,
                                   password=PASSWORD, now=NOW)
         create_staff_user(s, username="li", display_name="李社工", role=Role.STAFF, password=PASSWORD, now=NOW)
-        create_staff_user(s, username="zhao", display_name="赵志愿者", role=Role.VOLUNTEER, password=PASSWORD, now=NOW)
+        zhao = create_staff_user(s, username="zhao", display_name="赵志愿者", role=Role.VOLUNTEER,
+                                 password=PASSWORD, now=NOW)
         people = s.scalars(select(Resident).order_by(Resident.id).limit(40)).all()
         past = roadshows.create_event(
             s, title="消防安全进楼栋", place="1号地块5栋架空层", topics=["fire", "home"], now=NOW - timedelta(days=20),
@@ -63,6 +64,7 @@ def build(data_dir: Path) -> dict:
         roadshows.create_event(
             s, title="防范电信诈骗讲座", place="社区活动室", topics=["cyber"], now=NOW,
             starts_at=NOW + timedelta(days=6), ends_at=NOW + timedelta(days=6, hours=2))
+        roadshows.assign_volunteer(s, today, zhao, now=NOW - timedelta(days=1))
         for person in people[:14]:
             roadshows.register(s, today, person, now=NOW - timedelta(days=1))
         for person in people[20:32]:

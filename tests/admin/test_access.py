@@ -25,7 +25,7 @@ VOLUNTEER_ALLOWED = {
 VIEWER_MAY_POST = {"auth.logout", "auth.password"}
 
 #: A value of the right type for each URL converter (the row need not exist).
-_DUMMY = {"IntegerConverter": 1, "UUIDConverter": uuid.UUID(int=1)}
+_DUMMY = {"IntegerConverter": 1, "BoundedIntConverter": 1, "UUIDConverter": uuid.UUID(int=1)}
 
 
 def _url(rule: Rule) -> str:

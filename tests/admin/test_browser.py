@@ -11,7 +11,8 @@ from browser_support import DESKTOP, PHONE, chromium, require_browser, serious_v
 
 from safezone.cards.service import issue_card
 from safezone.models import Role
-from safezone.services.roadshows import create_event
+from safezone.services.roadshows import assign_volunteer, create_event
+from safezone.services.staff import user_by_username
 from safezone.sync.tokens import create_kiosk
 
 pytestmark = pytest.mark.browser
@@ -27,6 +28,7 @@ def live(settings, database, now, community, make_staff, db_session):
                          now=now, starts_at=now - timedelta(minutes=30), ends_at=now + timedelta(hours=2))
     codes = [issue_card(db_session, r, now=now).code for r in community["residents"][:2]]
     kiosk = create_kiosk(db_session, "1号地块5栋架空层", now=now).kiosk
+    assign_volunteer(db_session, event, user_by_username(db_session, "vol"), now=now)
     db_session.commit()
     app = make_app(settings, now, WTF_CSRF_ENABLED=True)
     with serve(app) as url, chromium() as browser:

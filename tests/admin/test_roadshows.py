@@ -22,9 +22,9 @@ FORM = {
 
 @pytest.fixture
 def event(db_session, now):
-    """A roadshow tomorrow with two places."""
+    """A roadshow starting in half an hour (check-in is open) with two places."""
     item = create_event(db_session, title="电动车安全", place="2号地块广场", topics=["fire", "traffic"],
-                        starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=2),
+                        starts_at=now + timedelta(minutes=30), ends_at=now + timedelta(hours=2, minutes=30),
                         capacity=2, checkin_points=10, now=now)
     db_session.commit()
     return item
@@ -119,8 +119,19 @@ def test_register_by_card_code(client, auth, event, codes, db_session):
     assert "这张卡已经停用" in bad.get_data(as_text=True)
 
 
-def test_check_in_json_success_double_unknown_revoked(client, auth, event, codes, db_session):
+def _assign(db_session, event, username: str, now) -> None:
+    """Assign the volunteer account ``username`` to ``event`` (volunteers check in only there)."""
+    from safezone.services.roadshows import assign_volunteer
+    from safezone.services.staff import user_by_username
+
+    assign_volunteer(db_session, db_session.merge(event), user_by_username(db_session, username),
+                     now=now)
+    db_session.commit()
+
+
+def test_check_in_json_success_double_unknown_revoked(client, auth, event, codes, db_session, now):
     auth.login(Role.VOLUNTEER)
+    _assign(db_session, event, "volunteer", now)
     page = client.get(f"/roadshows/{event.id}/checkin").get_data(as_text=True)
     assert 'id="code"' in page and "autofocus" in page
     url = f"/roadshows/{event.id}/checkin"
@@ -147,8 +158,9 @@ def test_check_in_json_success_double_unknown_revoked(client, auth, event, codes
         AuditEntry.action == "roadshow.checkin")) == 1
 
 
-def test_check_in_english_messages(client, auth, event, codes):
+def test_check_in_english_messages(client, auth, event, codes, db_session, now):
     auth.login(Role.VOLUNTEER)
+    _assign(db_session, event, "volunteer", now)
     client.get("/roadshows/?lang=en")
     r = client.post(f"/roadshows/{event.id}/checkin", json={"code": codes["revoked"]})
     assert "no longer valid" in r.get_json()["message"]
@@ -210,6 +222,7 @@ def test_concurrent_check_ins_all_succeed(app, make_staff, event, community, db_
     codes = [item.code for item in issue_cards(db_session, people, now=now)]
     db_session.commit()
     make_staff(Role.VOLUNTEER, "vol")
+    _assign(db_session, event, "vol", now)
     statuses: list[int] = []
     lock = threading.Lock()
 

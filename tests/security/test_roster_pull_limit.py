@@ -13,9 +13,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 
-from sync_support import make_api_app, make_community  # noqa: E402
+from sync_support import make_api_app, make_community
 
-from safezone.sync import tokens  # noqa: E402
+from safezone.sync import tokens
 
 
 @pytest.fixture

@@ -12,20 +12,12 @@ from sqlalchemy import Engine
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from sync_support import Clock
+
 from safezone.app_context import Database
 from safezone.config import Settings
 from safezone.db.engine import make_session_factory
 from safezone.db.migrate import upgrade
-
-
-class Clock:
-    """A settable clock shared by the server app and the test."""
-
-    def __init__(self, start: datetime) -> None:
-        self.current = start
-
-    def __call__(self) -> datetime:
-        return self.current
 
 
 @pytest.fixture

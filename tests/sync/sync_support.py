@@ -39,6 +39,16 @@ from safezone.services import play
 from safezone.sync import outbox
 
 
+class Clock:
+    """A settable clock shared by the server app and the test."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+
 @dataclass
 class Community:
     """Residents and their card codes (codes only exist in tests and on printed cards)."""

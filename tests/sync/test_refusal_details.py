@@ -162,8 +162,8 @@ def test_id_clashes_name_each_clashing_record(
     resident = kiosks["residents"][0]
     theirs = _session(now, mode="resident", resident_id=resident)
     their_answers = [_answer(now, theirs) for _ in range(3)]
-    their_points = _points(now, resident)
-    their_badge = {"id": str(uuid.uuid4()), "resident_id": resident, "badge_id": "fire-1",
+    their_points = _points(now, resident, source_id=theirs["id"])
+    their_badge = {"id": str(uuid.uuid4()), "resident_id": resident, "badge_id": "badge-first-play",
                    "awarded_at": now.isoformat()}
     stored = client.post("/api/v1/push", headers=kiosks["a"], json=_batch(
         now, sessions=[theirs], answers=their_answers, points_entries=[their_points],
@@ -185,10 +185,10 @@ def test_id_clashes_name_each_clashing_record(
     reused = [{**a, "session_id": mine["id"]} for a in their_answers[:2]]
     refusal = _refusal(client, _batch(
         now, sessions=[mine], answers=[*reused, _answer(now, mine)],
-        points_entries=[their_points, _points(now, resident)],
-        badge_awards=[{**their_badge, "badge_id": "fire-2"}]), kiosks["b"], 409, "id_conflict")
+        badge_awards=[{**their_badge, "badge_id": "badge-fire-guard"}]), kiosks["b"], 409,
+        "id_conflict")
+    # (Ledger rows are never stored as a kiosk sent them, so their ids cannot clash.)
     assert _named(refusal) == {*(("answers", a["id"]) for a in reused),
-                               ("points_entries", their_points["id"]),
                                ("badge_awards", their_badge["id"])}
     with database.sessions() as s:
         assert s.scalar(select(func.count()).select_from(PlaySession)) == 1

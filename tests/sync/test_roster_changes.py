@@ -30,6 +30,7 @@ from safezone.models import (
     CardStatus,
     CheckInMethod,
     Household,
+    PlayMode,
     Plot,
     PointsEntry,
     PointsReason,
@@ -44,6 +45,7 @@ from safezone.sync import export, ingest, outbox, replica, tokens
 from safezone.sync.agent import ROSTER_VERSION, SyncAgent, enrol_replica
 from safezone.sync.client import Refused, SyncClient
 from safezone.sync.schemas import (
+    AnswerIn,
     BuildingOut,
     CardOut,
     PlotOut,
@@ -51,6 +53,7 @@ from safezone.sync.schemas import (
     PushBatch,
     ResidentOut,
     RosterChanges,
+    SessionIn,
     SiteOut,
 )
 
@@ -200,8 +203,18 @@ def _roadshow_checkin(s: Session, c: Ctx) -> None:
 def _sync_push(s: Session, c: Ctx) -> None:
     resident = c.community.resident_ids[3]
     ticket = tokens.create_kiosk(s, "推送终端", now=c.now, rng=random.Random(3))
-    batch = PushBatch(batch_id=uuid.uuid4(), sent_at=c.now, points_entries=[PointsEntryIn(
-        id=uuid.uuid4(), resident_id=resident, amount=4, reason="play", created_at=c.now)])
+    # A finished play with one fresh correct answer: the server credits its own 10 points.
+    played = uuid.uuid4()
+    batch = PushBatch(
+        batch_id=uuid.uuid4(), sent_at=c.now,
+        sessions=[SessionIn(id=played, resident_id=resident, mode=PlayMode.RESIDENT, game_type="quiz",
+                            topic="fire", started_at=c.now, finished_at=c.now, score=1,
+                            max_score=1)],
+        answers=[AnswerIn(id=uuid.uuid4(), session_id=played, resident_id=resident,
+                          question_id="fire-q01", topic="fire", correct=True,
+                          answered_at=c.now)],
+        points_entries=[PointsEntryIn(id=uuid.uuid4(), resident_id=resident, amount=4,
+                                      reason="play", source_id=str(played), created_at=c.now)])
     ingest.ingest_batch(s, ticket.kiosk, batch, now=c.now)
     c.residents = {resident}
 
