@@ -452,4 +452,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.target": ("对象", "Target"),
     "audit.details": ("详情", "Details"),
     "audit.none": ("没有记录", "No entries"),
+    # admin2 (issue 13, second half): month's report, PDF summary, sign-in sheets, records
+    "exports.monthly": ("月度报告", "Monthly report"),
+    "exports.monthly_intro": ("一个中文工作簿：概览、各楼栋覆盖、路演与出席、知识掌握、薄弱题目、积分与兑换，可直接归入台账",
+                              "One workbook in Chinese: overview, reach by building, roadshows and attendance, knowledge, weakest questions, points and store — ready for the records"),
+    "exports.month": ("月份", "Month"),
+    "exports.data": ("原始数据导出", "Raw data exports"),
+    "exports.data_intro": ("供进一步分析的明细表（中英文表头）", "Detail tables for further analysis (bilingual headers)"),
 }
