@@ -459,4 +459,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "exports.month": ("月份", "Month"),
     "exports.data": ("原始数据导出", "Raw data exports"),
     "exports.data_intro": ("供进一步分析的明细表（中英文表头）", "Detail tables for further analysis (bilingual headers)"),
+    "exports.summary_pdf": ("一页小结 PDF（含图表）", "One-page summary PDF (with charts)"),
+    "roadshows.signin_sheet": ("打印签到表", "Print sign-in sheet"),
 }

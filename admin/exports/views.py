@@ -16,7 +16,7 @@ from admin.residents import queries as resident_queries
 from admin.security import EDITORS, READERS, roles
 from admin.state import now, state
 from safezone import exports
-from safezone.reports import monthly
+from safezone.reports import monthly, summary_pdf
 from safezone.services import dashboards
 from safezone.services.localtime import LOCAL_TZ, local_day
 
@@ -72,6 +72,20 @@ def monthly_report():
                          details={"month": report.month, "roadshows": report.roadshows})
     return send_file(io.BytesIO(report.data), mimetype=XLSX, as_attachment=True,
                      download_name=f"月度报告-{report.month}.xlsx")
+
+
+@bp.route("/summary.pdf")
+@roles(*READERS)
+def monthly_summary():
+    """The month's one-page PDF summary with charts (counts only)."""
+    month = _month_arg()
+    figures = monthly.monthly_figures(db(), month, now=now(), site_name=state().settings.site_name)
+    data = summary_pdf.summary_pdf(figures, lambda qid: content_bank.question_text(qid, "zh"))
+    exports.audit_export(db(), kind="monthly_summary", rows=len(figures.reach), now=now(),
+                         actor_label=current_user.label, actor_id=current_user.id,
+                         ip=request.remote_addr, details={"month": month.key})
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"月度小结-{month.key}.pdf")
 
 
 @bp.route("/")

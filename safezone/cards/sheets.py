@@ -51,8 +51,11 @@ CARD_TITLE = "安全体验卡"
 # Punctuation that must not begin a line (Chinese line-breaking rule).
 _NO_LINE_START = frozenset("，。、；：！？）」』”’…,.;:!?)")
 
-_REGULAR = "SafezoneSans"
-_BOLD = "SafezoneSans-Bold"
+#: reportlab names of the bundled faces, usable by any PDF after :func:`register_fonts`.
+FONT_REGULAR = "SafezoneSans"
+FONT_BOLD = "SafezoneSans-Bold"
+_REGULAR = FONT_REGULAR
+_BOLD = FONT_BOLD
 _CODE_FONT = "Courier-Bold"
 _ACCENT = HexColor("#9B1C16")  # deep safety red; white text on it has a contrast of 8:1
 _INK = HexColor("#1A1A1A")
@@ -78,7 +81,7 @@ class PrintableCard:
 
 
 @functools.cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
     """Register the bundled Regular and Bold faces with reportlab, once per process."""
     pdfmetrics.registerFont(TTFont(_REGULAR, str(font_path())))
     pdfmetrics.registerFont(TTFont(_BOLD, str(font_path(bold=True))))
@@ -101,7 +104,7 @@ def _fit_size(text: str, font: str, size: float, width: float, smallest: float) 
     return max(smallest, size * width / natural)
 
 
-def _truncate(text: str, font: str, size: float, width: float) -> str:
+def truncate_text(text: str, font: str, size: float, width: float) -> str:
     """``text`` cut with an ellipsis so that it fits ``width`` at ``size``."""
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
@@ -206,7 +209,7 @@ def _define_template(canvas: Canvas, name: str, site_name: str, covered: frozens
     site_room = CARD_WIDTH - 14 * mm - title_width - 3 * mm
     site_size = _fit_size(site, _BOLD, 9, site_room, 6)
     canvas.setFont(_BOLD, site_size)
-    canvas.drawString(5 * mm, _BAND_Y + 2.3 * mm, _truncate(site, _BOLD, site_size, site_room))
+    canvas.drawString(5 * mm, _BAND_Y + 2.3 * mm, truncate_text(site, _BOLD, site_size, site_room))
     canvas.setFont(_BOLD, 9)
     canvas.drawRightString(CARD_WIDTH - 5 * mm, _BAND_Y + 2.3 * mm, CARD_TITLE)
 
@@ -251,13 +254,13 @@ def _draw_card(
     nickname = _printable(card.nickname, covered) or "—"
     nick_size = _fit_size(nickname, _BOLD, 18, _TEXT_WIDTH, 9)
     canvas.setFont(_BOLD, nick_size)
-    canvas.drawString(_TEXT_X, _BAND_Y - 9 * mm, _truncate(nickname, _BOLD, nick_size, _TEXT_WIDTH))
+    canvas.drawString(_TEXT_X, _BAND_Y - 9 * mm, truncate_text(nickname, _BOLD, nick_size, _TEXT_WIDTH))
 
     address = _printable(card.address_label, covered)
     address_size = _fit_size(address, _REGULAR, 10, _TEXT_WIDTH, 6.5)
     canvas.setFont(_REGULAR, address_size)
     canvas.drawString(
-        _TEXT_X, _BAND_Y - 15 * mm, _truncate(address, _REGULAR, address_size, _TEXT_WIDTH)
+        _TEXT_X, _BAND_Y - 15 * mm, truncate_text(address, _REGULAR, address_size, _TEXT_WIDTH)
     )
 
 
@@ -291,7 +294,7 @@ def write_card_sheets(
     target = Path(out) if isinstance(out, (str, os.PathLike)) else None
     if target is not None and not target.parent.is_dir():
         raise FileNotFoundError(f"folder {target.parent} does not exist")
-    _register_fonts()
+    register_fonts()
 
     if target is None:
         return _render(cards, codes, out, progress)  # type: ignore[arg-type]

@@ -547,6 +547,54 @@ def _write_points(wb: Workbook, month: ReportMonth, points: dict[str, Any]) -> N
                bold=True)
 
 
+@dataclass(frozen=True)
+class MonthlyFigures:
+    """Everything the month's documents show, read once: the workbook and the one-page PDF
+    summary are two renderings of it."""
+
+    month: ReportMonth
+    site_name: str
+    generated: datetime
+    household_target: int
+    reach: list[BuildingReach]
+    knowledge: dict[str, Any]
+    roadshows: list[dict[str, Any]]
+    points: dict[str, Any]
+    weak: list[tuple[str, str, int, int]]
+
+    @property
+    def households(self) -> int:
+        """Households registered."""
+        return sum(b.households for b in self.reach)
+
+    @property
+    def reached_ever(self) -> int:
+        """Households reached at least once up to the month's end."""
+        return sum(len(b.ever) for b in self.reach)
+
+    def touched(self, attr: str) -> int:
+        """Households touched this month through ``month_kiosk``/``month_roadshow``/
+        ``month_door``/``month_any``."""
+        return sum(len(getattr(b, attr)) for b in self.reach)
+
+
+def monthly_figures(
+    session: Session, month: ReportMonth, *, now: datetime, site_name: str | None = None,
+    door_visits: DoorVisitSource = door_visit_households,
+) -> MonthlyFigures:
+    """Read the month's figures (reach, knowledge, roadshows, points, weakest questions);
+    ``site_name`` defaults to the sites in the database."""
+    if site_name is None:
+        names = list(session.scalars(select(Site.name).order_by(Site.id)))
+        site_name = "、".join(names) or "本社区"
+    target = session.scalar(select(func.coalesce(func.sum(Site.household_target), 0))) or 0
+    return MonthlyFigures(
+        month=month, site_name=site_name, generated=now, household_target=int(target),
+        reach=reach_by_building(session, month, door_visits),
+        knowledge=_knowledge(session, month), roadshows=_roadshow_rows(session, month, now),
+        points=_points(session, month), weak=_weak_questions(session, month))
+
+
 def monthly_workbook(
     session: Session, month: ReportMonth, *, now: datetime,
     question_text: Callable[[str], str], site_name: str | None = None,
@@ -556,23 +604,16 @@ def monthly_workbook(
 
     ``question_text`` turns a question id into its Chinese prompt (the caller owns the loaded
     content); ``site_name`` defaults to the sites in the database."""
-    if site_name is None:
-        names = list(session.scalars(select(Site.name).order_by(Site.id)))
-        site_name = "、".join(names) or "本社区"
-    target = session.scalar(select(func.coalesce(func.sum(Site.household_target), 0))) or 0
-    reach = reach_by_building(session, month, door_visits)
-    knowledge = _knowledge(session, month)
-    roadshows = _roadshow_rows(session, month, now)
-    points = _points(session, month)
-
+    f = monthly_figures(session, month, now=now, site_name=site_name, door_visits=door_visits)
     wb = Workbook()
-    _write_overview(wb, site_name, month, now, reach, int(target), knowledge, roadshows, points)
-    _write_reach(wb, month, reach)
-    _write_roadshows(wb, month, roadshows)
-    _write_knowledge(wb, month, knowledge)
-    _write_weak(wb, month, _weak_questions(session, month), question_text)
-    _write_points(wb, month, points)
+    _write_overview(wb, f.site_name, month, now, f.reach, f.household_target, f.knowledge,
+                    f.roadshows, f.points)
+    _write_reach(wb, month, f.reach)
+    _write_roadshows(wb, month, f.roadshows)
+    _write_knowledge(wb, month, f.knowledge)
+    _write_weak(wb, month, f.weak, question_text)
+    _write_points(wb, month, f.points)
     buffer = io.BytesIO()
     wb.save(buffer)
-    return MonthlyReport(data=buffer.getvalue(), month=month.key, roadshows=len(roadshows),
-                         buildings=len(reach))
+    return MonthlyReport(data=buffer.getvalue(), month=month.key, roadshows=len(f.roadshows),
+                         buildings=len(f.reach))

@@ -39,3 +39,35 @@ def test_monthly_report_needs_a_login_and_a_reading_role(client, auth, community
     assert client.get("/exports/monthly.xlsx").status_code in (302, 401)
     auth.login(Role.VOLUNTEER)
     assert client.get("/exports/monthly.xlsx").status_code == 403
+
+
+def test_monthly_summary_pdf_is_audited(client, auth, community, db_session):
+    auth.login(Role.VIEWER)
+    r = client.get("/exports/summary.pdf?month=2026-11")
+    assert r.status_code == 200 and r.mimetype == "application/pdf" and r.data.startswith(b"%PDF")
+    assert client.get("/exports/summary.pdf?month=xx").status_code == 400
+    db_session.rollback()
+    assert db_session.scalar(select(AuditEntry).where(AuditEntry.action == "export.monthly_summary"))
+
+
+def test_signin_sheet_is_for_staff_and_audited(client, auth, community, db_session, now):
+    from datetime import timedelta
+
+    from safezone.services.roadshows import create_event, register
+
+    event = create_event(db_session, title="消防路演", place="广场", topics=["fire"],
+                         starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=1),
+                         now=now)
+    register(db_session, event, community["residents"][0], now=now)
+    db_session.commit()
+    auth.login(Role.VIEWER)
+    assert client.get(f"/roadshows/{event.id}/signin.pdf").status_code == 403
+    auth.logout()
+    auth.login(Role.STAFF)
+    assert "打印签到表" in client.get(f"/roadshows/{event.id}").get_data(as_text=True)
+    r = client.get(f"/roadshows/{event.id}/signin.pdf")
+    assert r.status_code == 200 and r.data.startswith(b"%PDF")
+    assert client.get("/roadshows/00000000-0000-0000-0000-000000000000/signin.pdf").status_code == 404
+    db_session.rollback()
+    entry = db_session.scalar(select(AuditEntry).where(AuditEntry.action == "export.signin_sheet"))
+    assert entry.details["rows"] == 1 and entry.details["event_id"] == str(event.id)

@@ -315,7 +315,7 @@ def test_residents_for_cards_scope(database, make_resident: MakeResident, now: d
 
 
 def test_wrapping_never_starts_a_line_with_punctuation() -> None:
-    sheets._register_fonts()
+    sheets.register_fonts()
     text = "一二三四五，六七八九十。"
     lines = sheets._wrap(text, "SafezoneSans", 10, 50)  # five characters per line
     assert lines == ("一二三四五，", "六七八九十。")

@@ -147,3 +147,57 @@ def test_an_empty_month_says_so_instead_of_failing(db, town, now) -> None:
 def test_a_bad_month_is_a_clear_error(text: str) -> None:
     with pytest.raises(ValueError, match="YYYY-MM"):
         ReportMonth.parse(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# the one-page PDF summary and the sign-in sheet
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        return [page.get_textpage().get_text_range() for page in document]
+    finally:
+        document.close()
+
+
+def test_summary_pdf_is_one_page_with_figures_charts_and_question_text(
+    db, busy_town, now, monkeypatch
+) -> None:
+    from safezone.reports.summary_pdf import summary_pdf
+
+    monkeypatch.setattr(monthly, "WEAK_MIN_ANSWERS", 1)
+    figures = monthly.monthly_figures(db, ReportMonth.parse("2026-11"), now=now, site_name="测试小区")
+    monkey_text = {"q-f2": "楼道里能停电动车吗？"}
+    pages = _pdf_pages(summary_pdf(figures, lambda q: monkey_text.get(q, q)))
+    assert len(pages) == 1
+    text = pages[0]
+    assert "测试小区 安全宣传教育月度小结" in text and "2026年11月" in text
+    assert "50.0%" in text and "5 / 10 户" in text  # cumulative reach against the target
+    assert "1 场" in text and "签到 2 人次" in text
+    for label in ("1号地块5栋", "2号地块1栋", "终端答题", "路演签到", "入户走访", "消防", "网络"):
+        assert label in text  # chart labels are real text, drawn as vectors
+    assert "楼道里能停电动车吗？" in text
+    assert "fire" not in text and "elder" not in text
+
+
+def test_signin_sheet_lists_people_in_room_order_with_a_signature_column(db, busy_town, now) -> None:
+    from safezone.reports.signin_pdf import WALK_IN_LINES, natural_key, signin_sheet_pdf
+
+    event = roadshows.create_event(db, title="防诈骗讲座", place="活动室", topics=["cyber"],
+                                   starts_at=now + timedelta(days=1),
+                                   ends_at=now + timedelta(days=1, hours=1), now=now)
+    for person in (busy_town.r[4], busy_town.r[0], busy_town.r[3]):
+        roadshows.register(db, event, person, now=now)
+    roadshows.cancel_registration(db, event, busy_town.r[4], now=now)
+    rows = roadshows.attendance(db, event)
+    pdf = signin_sheet_pdf(event, rows, site_name="测试小区", now=now)
+    pages = _pdf_pages(pdf)
+    assert "防诈骗讲座 签到表" in pages[0] and "签名" in pages[0]
+    assert "居民0" in pages[0] and "居民3" in pages[0] and "居民4" not in pages[0]  # cancelled
+    assert pages[0].index("1号地块5栋1单元101") < pages[0].index("1号地块5栋2单元201")
+    assert f"第 1 页 / 共 {len(pages)} 页" in pages[0]
+    assert pages[0].count("现场参加") == WALK_IN_LINES
+    assert natural_key("1栋2单元101") < natural_key("1栋2单元1001") < natural_key("1栋10单元101")
