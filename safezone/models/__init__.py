@@ -6,6 +6,7 @@ from safezone.models.community import AgeGroup, Building, Household, Plot, Resid
 from safezone.models.kiosks import Kiosk
 from safezone.models.play import Answer, PlayMode, PlaySession
 from safezone.models.points import BadgeAward, PointsEntry, PointsReason
+from safezone.models.roadshow_records import RoadshowPhoto, RoadshowRecord
 from safezone.models.roadshows import (
     CheckIn,
     CheckInMethod,
@@ -34,6 +35,6 @@ __all__ = [
     "DailyTopicRollup", "DailyTotal", "Household", "Kiosk", "MonthlyQuestionRollup",
     "MonthlyTopicRollup", "PlayMode", "PlaySession", "Plot", "PointsEntry", "PointsReason",
     "Redemption", "Registration", "RegistrationStatus", "Resident", "ResidentActivity",
-    "RoadshowEvent", "RoadshowStatus", "Role", "RosterChange", "RosterLog", "Site", "StaffUser",
+    "RoadshowEvent", "RoadshowPhoto", "RoadshowRecord", "RoadshowStatus", "Role", "RosterChange", "RosterLog", "Site", "StaffUser",
     "StoreItem", "SyncOutbox", "SyncState",
 ]

@@ -37,13 +37,13 @@ def natural_key(text: str) -> tuple:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
 
 
-def _when(event: RoadshowEvent) -> str:
+def when_label(event: RoadshowEvent) -> str:
     start, end = event.starts_at.astimezone(LOCAL_TZ), event.ends_at.astimezone(LOCAL_TZ)
     weekday = "一二三四五六日"[start.weekday()]
     return f"{start.year}年{start.month}月{start.day}日（星期{weekday}）{start:%H:%M}–{end:%H:%M}"
 
 
-class _NumberedCanvas(Canvas):
+class NumberedCanvas(Canvas):
     """Writes "第 n 页 / 共 N 页" on every page once the total is known (two-pass trick from
     the reportlab user guide: keep each page's state, draw the footers on save)."""
 
@@ -84,8 +84,8 @@ def signin_sheet_pdf(event: RoadshowEvent, rows: Sequence[AttendanceRow], *, sit
         status = REGISTRATION_ZH.get(person.registration, person.registration)
         if person.checked_in_at is not None:
             status += "·已签到"
-        data.append([str(n), Paragraph(_escape(person.full_name or person.nickname), cell),
-                     Paragraph(_escape(person.address_label), cell), status, ""])
+        data.append([str(n), Paragraph(escape(person.full_name or person.nickname), cell),
+                     Paragraph(escape(person.address_label), cell), status, ""])
     for n in range(len(people) + 1, len(people) + WALK_IN_LINES + 1):
         data.append([str(n), "", "", "现场参加", ""])
     widths = [12 * mm, 28 * mm, 52 * mm, 27 * mm, A4[0] - 2 * _MARGIN - 119 * mm]
@@ -101,10 +101,10 @@ def signin_sheet_pdf(event: RoadshowEvent, rows: Sequence[AttendanceRow], *, sit
     ]))
     event_title = f"{event.title} 签到表"
     story = [
-        Paragraph(_escape(event_title), title),
+        Paragraph(escape(event_title), title),
         Spacer(0, 2 * mm),
-        Paragraph(_escape(f"社区：{site_name}　　时间：{_when(event)}"), info),
-        Paragraph(_escape(f"地点：{event.place}　　主题：{topics_zh(event.topics or []) or '—'}　　"
+        Paragraph(escape(f"社区：{site_name}　　时间：{when_label(event)}"), info),
+        Paragraph(escape(f"地点：{event.place}　　主题：{topics_zh(event.topics or []) or '—'}　　"
                           f"已报名 {sum(1 for p in people if p.registration == 'registered')} 人"), info),
         Spacer(0, 4 * mm),
         table,
@@ -114,7 +114,7 @@ def signin_sheet_pdf(event: RoadshowEvent, rows: Sequence[AttendanceRow], *, sit
     buffer = io.BytesIO()
     local_now = now.astimezone(LOCAL_TZ)
 
-    class Numbered(_NumberedCanvas):
+    class Numbered(NumberedCanvas):
         footer = (f"{site_name} · {event.title} · 打印于 {local_now.year}年{local_now.month}月"
                   f"{local_now.day}日 {local_now:%H:%M}")
 
@@ -125,6 +125,6 @@ def signin_sheet_pdf(event: RoadshowEvent, rows: Sequence[AttendanceRow], *, sit
     return buffer.getvalue()
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     """Text for a reportlab Paragraph (which reads a little XML)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

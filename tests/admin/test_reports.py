@@ -71,3 +71,61 @@ def test_signin_sheet_is_for_staff_and_audited(client, auth, community, db_sessi
     db_session.rollback()
     entry = db_session.scalar(select(AuditEntry).where(AuditEntry.action == "export.signin_sheet"))
     assert entry.details["rows"] == 1 and entry.details["event_id"] == str(event.id)
+
+
+def _photo(size=(2400, 1800)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0xA431] = "SERIAL-XYZ"
+    Image.new("RGB", size, "blue").save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_roadshow_record_end_to_end(client, auth, community, db_session, now):
+    from datetime import timedelta
+
+    from safezone.models import RoadshowPhoto
+    from safezone.services.roadshows import create_event
+
+    event = create_event(db_session, title="消防路演", place="广场", topics=["fire"],
+                         starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1),
+                         now=now - timedelta(days=3))
+    db_session.commit()
+    auth.login(Role.STAFF)
+    assert "活动记录" in client.get(f"/roadshows/{event.id}").get_data(as_text=True)
+    page = client.get(f"/roadshows/{event.id}/record")
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.get_data(as_text=True)
+    r = client.post(f"/roadshows/{event.id}/record", data={"summary": "讲解了灭火器使用。"})
+    assert r.status_code == 302
+    too_long = "字" * 4001
+    r = client.post(f"/roadshows/{event.id}/record", data={"summary": too_long})
+    assert r.status_code == 422 and too_long in r.get_data(as_text=True)  # kept what was typed
+    r = client.post(f"/roadshows/{event.id}/record/photos", follow_redirects=True,
+                    data={"photo": (io.BytesIO(_photo()), "IMG_0001.JPG"), "caption": "演示"},
+                    content_type="multipart/form-data")
+    assert "照片已上传" in r.get_data(as_text=True)
+    r = client.post(f"/roadshows/{event.id}/record/photos", follow_redirects=True,
+                    data={"photo": (io.BytesIO(b"GIF89a..."), "x.gif")},
+                    content_type="multipart/form-data")
+    assert "无法读取" in r.get_data(as_text=True)
+    db_session.rollback()
+    photo = db_session.scalar(select(RoadshowPhoto))
+    assert (photo.width, photo.height, photo.caption) == (1600, 1200, "演示")
+    db_session.rollback()  # end the read before the app writes
+    jpg = client.get(f"/roadshows/{event.id}/record/photos/{photo.id}.jpg")
+    assert jpg.mimetype == "image/jpeg" and b"SERIAL-XYZ" not in jpg.data
+    pdf = client.get(f"/roadshows/{event.id}/record.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert client.post(f"/roadshows/{event.id}/record/photos/{photo.id}/delete").status_code == 302
+    db_session.rollback()
+    assert db_session.scalar(select(RoadshowPhoto)) is None
+    actions = set(db_session.scalars(select(AuditEntry.action)))
+    assert {"roadshow.record", "roadshow.photo_add", "roadshow.photo_delete",
+            "export.roadshow_record"} <= actions
+    db_session.rollback()
+    auth.logout()
+    auth.login(Role.VIEWER)
+    assert client.get(f"/roadshows/{event.id}/record").status_code == 403
+    assert client.get(f"/roadshows/{event.id}/record.pdf").status_code == 403
