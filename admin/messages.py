@@ -481,4 +481,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "records.upload": ("上传照片", "Upload photo"),
     "records.photo_added": ("照片已上传", "Photo uploaded"),
     "records.photo_deleted": ("照片已删除", "Photo deleted"),
+    "ideas.title": ("下次路演建议", "Ideas for the next roadshow"),
+    "ideas.campaigns": ("即将到来的安全宣传日（点击按模板新建路演）", "Safety days coming up (click to start a roadshow from the template)"),
+    "ideas.buildings": ("各楼栋最薄弱的主题和人群（近 90 天）", "Each building's weakest topic and age group (last 90 days)"),
+    "ideas.buildings_hint": ("按终端答题正确率最低的“主题 × 年龄段”（至少 20 次答题）给出建议主题；临近宣传日时优先采用宣传日模板",
+                             "The topic and age group with the lowest kiosk accuracy (at least 20 answers) gives the theme; a safety day coming up on that topic takes precedence"),
+    "ideas.weakest": ("最薄弱", "Weakest"),
+    "ideas.accuracy": ("正确率（答题数）", "Accuracy (answers)"),
+    "ideas.suggested": ("建议主题", "Suggested theme"),
 }

@@ -28,7 +28,8 @@ from kiosk.scenes.attract_layout import (
     layout_plain,
 )
 from kiosk.widgets import Button
-from safezone.services.localtime import LOCAL_TZ
+from safezone import campaigns
+from safezone.services.localtime import LOCAL_TZ, local_day
 
 Rect = pygame.Rect
 _HERO = HERO
@@ -49,9 +50,9 @@ class AttractScene(Scene):
 
     def __init__(self, app) -> None:
         super().__init__(app)
-        tips = list(app.bundle.tips.values())
-        if app.event is not None and app.event.topics:
-            tips = [t for t in tips if t.topic in app.event.topics] or tips
+        # The core picks them: an event's topics, else a running safety-day campaign's.
+        tips = campaigns.attract_tips(app.bundle.tips.values(), today=local_day(app.clock.now()),
+                                      event_topics=app.event.topics if app.event else None)
         app.rng.shuffle(tips)
         self.tips = tips
         self.tip_index = 0

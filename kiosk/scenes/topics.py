@@ -7,6 +7,8 @@ import pygame
 from kiosk import theme
 from kiosk.scene import MARGIN, Scene
 from kiosk.widgets import Button
+from safezone import campaigns
+from safezone.services.localtime import local_day
 
 Rect = pygame.Rect
 
@@ -29,7 +31,10 @@ class TopicScene(Scene):
         width = (1920 - 2 * MARGIN - gap) // 2
         height = 300
         # In event mode only the roadshow's topics (app.available_topics).
-        for index, topic in enumerate(self.app.available_topics()):
+        # A running safety-day campaign puts its featured topic first (the top-left card).
+        offered = campaigns.featured_first(self.app.available_topics(),
+                                           today=local_day(self.app.clock.now()))
+        for index, topic in enumerate(offered):
             row, col = divmod(index, 2)
             rect = Rect(MARGIN + col * (width + gap), top + row * (height + gap), width, height)
             self.add(Button(

@@ -129,3 +129,23 @@ def test_roadshow_record_end_to_end(client, auth, community, db_session, now):
     auth.login(Role.VIEWER)
     assert client.get(f"/roadshows/{event.id}/record").status_code == 403
     assert client.get(f"/roadshows/{event.id}/record.pdf").status_code == 403
+
+
+def test_new_roadshow_offers_campaigns_and_building_ideas_and_prefills(client, auth, community):
+    auth.login(Role.STAFF)
+    page = client.get("/roadshows/new").get_data(as_text=True)
+    assert "下次路演建议" in page and "119 消防宣传日" in page  # running in November
+    assert "1号地块5栋" in page and "答题数据不足" in page  # nobody played in the tiny community
+    filled = client.get("/roadshows/new?campaign=fire-119").get_data(as_text=True)
+    assert 'value="119 消防宣传月：安全用火用电"' in filled
+    assert 'value="fire" checked' in filled and 'value="2026-11-30T09:30"' in filled
+    plain = client.get("/roadshows/new?campaign=nope&building=abc")
+    assert plain.status_code == 200 and 'id="title" name="title" value=""' in plain.get_data(as_text=True)
+    building = client.get("/roadshows/new?building=%d" % community["buildings"][0].id)
+    assert "先组织一次综合安全体验活动" in building.get_data(as_text=True)
+
+
+def test_dashboard_shows_next_theme_without_create_links_for_viewers(client, auth, community):
+    auth.login(Role.VIEWER)
+    page = client.get("/dashboards/").get_data(as_text=True)
+    assert "下次路演建议" in page and "/roadshows/new?" not in page
