@@ -11,8 +11,8 @@ from flask_login import current_user
 
 from admin.db import db, discard_changes
 from admin.i18n import current_lang, t
-from admin.security import EDITORS, roles
 from admin.roadshows.views import _event_or_404
+from admin.security import EDITORS, roles
 from admin.state import now, state
 from safezone import exports
 from safezone.models import RoadshowEvent, RoadshowPhoto

@@ -47,8 +47,8 @@ def record_pdf(event: RoadshowEvent, record: RoadshowRecord | None,
         ["活动时间", when_label(event)],
         ["活动地点", Paragraph(escape(event.place), body)],
         ["宣传主题", topics_zh(event.topics or []) or "—"],
-        ["参与情况", f"报名 {registered} 人，实到 {len(came)} 人（其中现场参加 {walk_ins} 人），"
-                    f"覆盖 {households} 户"],
+        ["参与情况", (f"报名 {registered} 人，实到 {len(came)} 人（其中现场参加 {walk_ins} 人），"
+                     f"覆盖 {households} 户")],
     ]
     fact_table = Table(facts, colWidths=[28 * mm, width - 28 * mm])
     fact_table.setStyle(TableStyle([

@@ -141,7 +141,7 @@ def test_new_roadshow_offers_campaigns_and_building_ideas_and_prefills(client, a
     assert 'value="fire" checked' in filled and 'value="2026-11-30T09:30"' in filled
     plain = client.get("/roadshows/new?campaign=nope&building=abc")
     assert plain.status_code == 200 and 'id="title" name="title" value=""' in plain.get_data(as_text=True)
-    building = client.get("/roadshows/new?building=%d" % community["buildings"][0].id)
+    building = client.get(f"/roadshows/new?building={community['buildings'][0].id}")
     assert "先组织一次综合安全体验活动" in building.get_data(as_text=True)
 
 

@@ -61,10 +61,10 @@ themes: {}
 
 @pytest.mark.parametrize("text, message", [
     ("campaigns: [{id: x}]\nthemes: {}", "campaigns.0.name"),
-    ("campaigns:\n  - {id: x, name: n, day: '02-30', window: {from: '01-01', to: '01-02'}, "
-     "topics: [fire], featured_topic: fire, roadshow: {title: t}}\nthemes: {}", None),
-    ("campaigns:\n  - {id: x, name: n, day: '01-01', window: {from: '13-01', to: '01-02'}, "
-     "topics: [sport], featured_topic: fire, roadshow: {title: t}}\nthemes: {}", "topics.0"),
+    (("campaigns:\n  - {id: x, name: n, day: '02-30', window: {from: '01-01', to: '01-02'}, "
+      "topics: [fire], featured_topic: fire, roadshow: {title: t}}\nthemes: {}"), None),
+    (("campaigns:\n  - {id: x, name: n, day: '01-01', window: {from: '13-01', to: '01-02'}, "
+      "topics: [sport], featured_topic: fire, roadshow: {title: t}}\nthemes: {}"), "topics.0"),
     ("campaigns: [\n", "c.yml"),
 ])
 def test_a_broken_calendar_names_the_file_and_the_place(tmp_path: Path, text: str, message) -> None:
