@@ -15,11 +15,12 @@ def register_all(app: Flask) -> None:
     from admin.home import bp as home_bp
     from admin.kiosks.views import bp as kiosks_bp
     from admin.residents.views import bp as residents_bp
+    from admin.roadshows.records import bp as roadshow_records_bp
     from admin.roadshows.views import bp as roadshows_bp
     from admin.store.views import bp as store_bp
 
     for bp in (auth_bp, home_bp, residents_bp, roadshows_bp, dashboards_bp, store_bp, content_bp,
-               exports_bp, kiosks_bp, audit_bp):
+               exports_bp, kiosks_bp, audit_bp, roadshow_records_bp):
         app.register_blueprint(bp)
 
     # The kiosk sync API: token-authenticated JSON, exempt from CSRF (registered after CSRFProtect).

@@ -411,27 +411,27 @@ def load_average() -> str:
         return "unknown"
 
 
-def pg_engine() -> Engine | None:
+def pg_engine(name: str = PG_BENCH_DB) -> Engine | None:
     """A fresh, empty benchmark database on the local PostgreSQL server, or None (with a
     message) when no server answers."""
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{PG_BENCH_DB}"'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server here"
         print(f"\nPostgreSQL: skipped, no server at {PG_ADMIN_URL} ({exc.__class__.__name__})")
         return None
     finally:
         admin.dispose()
-    return make_engine(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_BENCH_DB)
+    return make_engine(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
 
 
-def drop_pg() -> None:
+def drop_pg(name: str = PG_BENCH_DB) -> None:
     """Remove the benchmark database again."""
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 

@@ -42,6 +42,9 @@ class Settings:
     assets_dir: Path = field(default_factory=lambda: REPO_ROOT / "assets")
     #: Secret for admin sessions; generated into ``data_dir`` when empty.
     secret_key: str = ""
+    #: The community office's service phone, printed on cards (and for the kiosk to show);
+    #: empty: cards say to tell the staff instead.
+    service_phone: str = ""
     #: Address the admin listens on.
     admin_host: str = "127.0.0.1"
     admin_port: int = 5000

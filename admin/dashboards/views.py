@@ -13,6 +13,7 @@ from admin.db import db
 from admin.i18n import current_lang
 from admin.params import record_id, whole_number
 from admin.residents import queries as resident_queries
+from admin.roadshows import suggestions
 from admin.security import READERS, roles
 from admin.state import now
 from safezone.models import RoadshowEvent
@@ -38,7 +39,8 @@ def index():
         select(RoadshowEvent).where(RoadshowEvent.starts_at <= now())
         .order_by(RoadshowEvent.starts_at.desc()).limit(20)
     ).all()
-    return render_template("dashboards/index.html", events=events, windows=WINDOWS)
+    return render_template("dashboards/index.html", events=events, windows=WINDOWS,
+                           ideas=suggestions.ideas())
 
 
 @bp.route("/api/reach")

@@ -1,5 +1,6 @@
-"""XLSX exports: residents, plays, dashboard tables. Every export is written to the audit log;
-user text is always written as text (the core's writer neutralises formulas)."""
+"""Exports: the month's report (the main one: one Chinese workbook for the 台账), then the raw
+data (residents, plays, dashboard tables). Every export is written to the audit log; user text
+is always written as text (the core's writer neutralises formulas)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
+from admin import content_bank
 from admin.db import db
 from admin.params import record_id
 from admin.residents import queries as resident_queries
-from admin.security import READERS, Permission, granted, roles
-from admin.state import now
+from admin.security import EDITORS, READERS, Permission, granted, roles
+from admin.state import now, state
 from safezone import exports
+from safezone.reports import monthly, summary_pdf
 from safezone.services import dashboards
 from safezone.services.localtime import LOCAL_TZ, local_day
 
@@ -45,6 +48,47 @@ def _send(export: exports.Export, kind: str, name: str, details: dict | None = N
                      download_name=f"{name}-{stamp}.xlsx")
 
 
+def _month_arg() -> monthly.ReportMonth:
+    """The ``month`` query argument (``YYYY-MM``, default: this month); 400 when malformed."""
+    text = request.args.get("month", "")
+    if not text:
+        return monthly.ReportMonth.of(now())
+    try:
+        return monthly.ReportMonth.parse(text)
+    except ValueError:
+        abort(400)
+
+
+@bp.route("/monthly.xlsx")
+@roles(*READERS)
+def monthly_report():
+    """The month's report workbook (counts only, no personal data: every reader may take it)."""
+    month = _month_arg()
+    report = monthly.monthly_workbook(
+        db(), month, now=now(), site_name=state().settings.site_name,
+        question_text=lambda qid: content_bank.question_text(qid, "zh"))
+    exports.audit_export(db(), kind="monthly_report", rows=report.buildings, now=now(),
+                         actor_label=current_user.label, actor_id=current_user.id,
+                         ip=request.remote_addr,
+                         details={"month": report.month, "roadshows": report.roadshows})
+    return send_file(io.BytesIO(report.data), mimetype=XLSX, as_attachment=True,
+                     download_name=f"月度报告-{report.month}.xlsx")
+
+
+@bp.route("/summary.pdf")
+@roles(*READERS)
+def monthly_summary():
+    """The month's one-page PDF summary with charts (counts only)."""
+    month = _month_arg()
+    figures = monthly.monthly_figures(db(), month, now=now(), site_name=state().settings.site_name)
+    data = summary_pdf.summary_pdf(figures, lambda qid: content_bank.question_text(qid, "zh"))
+    exports.audit_export(db(), kind="monthly_summary", rows=len(figures.reach), now=now(),
+                         actor_label=current_user.label, actor_id=current_user.id,
+                         ip=request.remote_addr, details={"month": month.key})
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"月度小结-{month.key}.pdf")
+
+
 @bp.route("/")
 @roles(*READERS)
 def index():
@@ -52,7 +96,7 @@ def index():
     today = local_day(now())
     return render_template("exports/index.html", buildings=resident_queries.buildings(db()),
                            tables=list(TABLES), since=(today - timedelta(days=29)).isoformat(),
-                           until=today.isoformat())
+                           until=today.isoformat(), month=today.strftime("%Y-%m"))
 
 
 @bp.route("/residents.xlsx")

@@ -176,9 +176,11 @@ def _printable(resident: Resident, code: str) -> PrintableCard:
     return PrintableCard(
         code=code,
         nickname=resident.nickname,
-        # No door number on the card: a lost card must not lead a stranger to a flat.
         address_label=f"{household.building.label}{household.unit}单元",
         site_name=state().settings.site_name,
+        room=household.room,
+        full_name=resident.full_name,
+        service_phone=state().settings.service_phone,
     )
 
 

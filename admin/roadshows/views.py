@@ -23,7 +23,7 @@ from admin.db import commit_now, db, discard_changes, late_write_lock, write_loc
 from admin.i18n import current_lang, t
 from admin.params import record_id, whole_number
 from admin.residents import queries as resident_queries
-from admin.roadshows import calendar
+from admin.roadshows import calendar, suggestions
 from admin.roadshows.forms import TOPICS, form_defaults, parse_event_form
 from admin.security import CHECKERS, EDITORS, READERS, Permission, granted, roles
 from admin.state import now
@@ -93,7 +93,7 @@ def index():
 def _render_form(event: RoadshowEvent | None, raw: dict, errors: dict[str, str], status: int = 200):
     return render_template(
         "roadshows/form.html", event=event, raw=raw, errors=errors, topics=TOPICS,
-        staff=_staff_choices(),
+        staff=_staff_choices(), ideas=None if event else suggestions.ideas(),
     ), status
 
 
@@ -123,7 +123,7 @@ def create():
     """Schedule a roadshow."""
     if request.method == "POST":
         return _save(None)
-    return _render_form(None, form_defaults(None), {})
+    return _render_form(None, suggestions.prefill(request.args, form_defaults(None)), {})
 
 
 @bp.route("/<uuid:event_id>/edit", methods=["GET", "POST"])

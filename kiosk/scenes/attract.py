@@ -26,7 +26,8 @@ from kiosk.scenes.attract_layout import (
     layout_event,
     layout_plain,
 )
-from safezone.services.localtime import LOCAL_TZ
+from safezone import campaigns
+from safezone.services.localtime import LOCAL_TZ, local_day
 from screen import theme
 from screen.pictograms import pictogram
 from screen.scene import MARGIN, card
@@ -51,9 +52,9 @@ class AttractScene(KioskScene):
 
     def __init__(self, app: KioskHost) -> None:
         super().__init__(app)
-        tips = list(app.bundle.tips.values())
-        if app.event is not None and app.event.topics:
-            tips = [t for t in tips if t.topic in app.event.topics] or tips
+        # The core picks them: an event's topics, else a running safety-day campaign's.
+        tips = campaigns.attract_tips(app.bundle.tips.values(), today=local_day(app.clock.now()),
+                                      event_topics=app.event.topics if app.event else None)
         app.rng.shuffle(tips)
         self.tips = tips
         self.tip_index = 0

@@ -10,6 +10,8 @@ from screen import theme
 from screen.pictograms import NAMES
 from screen.scene import MARGIN
 from screen.widgets import Button
+from safezone import campaigns
+from safezone.services.localtime import local_day
 
 Rect = pygame.Rect
 #: Where the cards may go: under the title, above the back button's row.
@@ -44,7 +46,9 @@ class TopicScene(KioskScene):
         ui = self.ui
         kids = bool(self.app.visit and self.app.visit.kids)
         # In event mode only the roadshow's topics (app.flow.available_topics).
-        topics = self.app.flow.available_topics()
+        # A running safety-day campaign puts its featured topic first (the top-left card).
+        topics = campaigns.featured_first(self.app.flow.available_topics(),
+                                          today=local_day(self.app.clock.now()))
         for topic, rect in zip(topics, topic_grid(len(topics)), strict=True):
             # The pictogram keeps its size on full-height cards and shrinks with shorter ones.
             icon_size = min(230 if kids else 200, rect.height - 70)

@@ -26,21 +26,23 @@ _PLOT_BUILDING = re.compile(r"^\s*(\d+)\s*[-/]\s*(\d+)\s*$")
 
 
 def card_address(resident: Resident) -> str:
-    """Address printed on a card: plot, building and unit, e.g. ``1号地块5栋2单元``.
-
-    The door number is left out on purpose: a lost card must not lead a stranger to a flat.
-    """
+    """Plot, building and unit, e.g. ``1号地块5栋2单元``; the card prints the door number after
+    it (:attr:`PrintableCard.room`), since two members of one family must be told apart when the
+    cards are handed out (issue 13)."""
     household = resident.household
     return unit_label(household.building.plot.number, household.building.number, household.unit)
 
 
-def printable_card(resident: Resident, code: str) -> PrintableCard:
-    """What the card of ``resident`` with ``code`` shows."""
+def printable_card(resident: Resident, code: str, service_phone: str = "") -> PrintableCard:
+    """What the card of ``resident`` with ``code`` shows (and its index line)."""
     return PrintableCard(
         code=code,
         nickname=resident.nickname,
         address_label=card_address(resident),
         site_name=resident.household.building.plot.site.name,
+        room=resident.household.room,
+        full_name=resident.full_name,
+        service_phone=service_phone,
     )
 
 
@@ -130,8 +132,10 @@ def issue_and_print(
     actor_label: str = "system",
     actor_id: int | None = None,
     progress: Progress | None = None,
+    service_phone: str = "",
 ) -> int:
-    """Issue a new card to each of ``residents`` and write their sheets to ``out``; return pages.
+    """Issue a new card to each of ``residents`` and write their sheets to ``out``; return pages
+    (the index page(s) included).
 
     Flushes, never commits: commit after this returns (the PDF is then complete), roll back if it
     raises. Raises ValueError when ``residents`` is empty and
@@ -142,5 +146,5 @@ def issue_and_print(
     issued = issue_cards(
         session, residents, now=now, rng=rng, actor_label=actor_label, actor_id=actor_id
     )
-    cards = [printable_card(item.card.resident, item.code) for item in issued]
+    cards = [printable_card(item.card.resident, item.code, service_phone) for item in issued]
     return write_card_sheets(cards, out, progress=progress)

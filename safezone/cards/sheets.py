@@ -44,15 +44,24 @@ CUT_MARK_LENGTH = 2.5 * mm
 MODULE = 1.1 * mm
 #: Sentence printed on every card: where to use it and what for.
 INSTRUCTION = "请到架空层安全体验区的互动终端扫码，参加安全知识挑战、赢取积分。"
-#: Printed at the bottom of every card: what to do when it is lost.
+#: Printed at the bottom of every card: what to do when it is lost (and whom to call, when the
+#: community's service phone is set: :data:`PHONE_NOTICE`).
 LOST_NOTICE = "卡片遗失请告知社区工作人员停用补办"
+PHONE_NOTICE = "遗失或咨询请致电社区：{phone}"
+#: Size of the instructions and the notice: readable without glasses for most elders.
+INSTRUCTION_SIZE = 10
+#: Rows of the index page(s) that come first in every print job.
+INDEX_ROWS_PER_PAGE = 38
 CARD_TITLE = "安全体验卡"
 
 # Punctuation that must not begin a line (Chinese line-breaking rule).
 _NO_LINE_START = frozenset("，。、；：！？）」』”’…,.;:!?)")
 
-_REGULAR = "SafezoneSans"
-_BOLD = "SafezoneSans-Bold"
+#: reportlab names of the bundled faces, usable by any PDF after :func:`register_fonts`.
+FONT_REGULAR = "SafezoneSans"
+FONT_BOLD = "SafezoneSans-Bold"
+_REGULAR = FONT_REGULAR
+_BOLD = FONT_BOLD
 _CODE_FONT = "Courier-Bold"
 _ACCENT = HexColor("#9B1C16")  # deep safety red; white text on it has a contrast of 8:1
 _INK = HexColor("#1A1A1A")
@@ -75,10 +84,16 @@ class PrintableCard:
     address_label: str
     #: Community name, e.g. ``锦秀城三期``.
     site_name: str
+    #: Door number, printed after the address so two cards of one family read differently.
+    room: str = ""
+    #: Full name for the index page (staff hand the cards out by it); never on the card.
+    full_name: str | None = None
+    #: The community's service phone (settings ``service_phone``); empty: not printed.
+    service_phone: str = ""
 
 
 @functools.cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
     """Register the bundled Regular and Bold faces with reportlab, once per process."""
     pdfmetrics.registerFont(TTFont(_REGULAR, str(font_path())))
     pdfmetrics.registerFont(TTFont(_BOLD, str(font_path(bold=True))))
@@ -101,7 +116,7 @@ def _fit_size(text: str, font: str, size: float, width: float, smallest: float) 
     return max(smallest, size * width / natural)
 
 
-def _truncate(text: str, font: str, size: float, width: float) -> str:
+def truncate_text(text: str, font: str, size: float, width: float) -> str:
     """``text`` cut with an ellipsis so that it fits ``width`` at ``size``."""
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
@@ -190,7 +205,8 @@ _TEXT_X = 2.5 * mm + (_QR_MODULES + 2 * QUIET_ZONE) * MODULE + 0.5 * mm
 _TEXT_WIDTH = CARD_WIDTH - 3 * mm - _TEXT_X
 
 
-def _define_template(canvas: Canvas, name: str, site_name: str, covered: frozenset[int]) -> None:
+def _define_template(canvas: Canvas, name: str, site_name: str, phone: str,
+                     covered: frozenset[int]) -> None:
     """Define form ``name``: everything one site's cards share, drawn once per PDF.
 
     Each card then references the form instead of repeating its drawing operations, which keeps
@@ -201,30 +217,33 @@ def _define_template(canvas: Canvas, name: str, site_name: str, covered: frozens
     canvas.setFillColor(_ACCENT)
     canvas.roundRect(3 * mm, _BAND_Y, CARD_WIDTH - 6 * mm, _BAND_HEIGHT, 1.5 * mm, stroke=0, fill=1)
     canvas.setFillColor(white)
-    title_width = pdfmetrics.stringWidth(CARD_TITLE, _BOLD, 9)
+    title_width = pdfmetrics.stringWidth(CARD_TITLE, _BOLD, 10)
     site = _printable(site_name, covered)
     site_room = CARD_WIDTH - 14 * mm - title_width - 3 * mm
-    site_size = _fit_size(site, _BOLD, 9, site_room, 6)
+    site_size = _fit_size(site, _BOLD, 10, site_room, 6)
     canvas.setFont(_BOLD, site_size)
-    canvas.drawString(5 * mm, _BAND_Y + 2.3 * mm, _truncate(site, _BOLD, site_size, site_room))
-    canvas.setFont(_BOLD, 9)
-    canvas.drawRightString(CARD_WIDTH - 5 * mm, _BAND_Y + 2.3 * mm, CARD_TITLE)
+    canvas.drawString(5 * mm, _BAND_Y + 2.2 * mm, truncate_text(site, _BOLD, site_size, site_room))
+    canvas.setFont(_BOLD, 10)
+    canvas.drawRightString(CARD_WIDTH - 5 * mm, _BAND_Y + 2.2 * mm, CARD_TITLE)
 
     canvas.setStrokeColor(_MUTED)
     canvas.setLineWidth(0.4)
-    divider_y = _BAND_Y - 17.5 * mm
+    divider_y = _BAND_Y - 16 * mm
     canvas.line(_TEXT_X, divider_y, _TEXT_X + _TEXT_WIDTH, divider_y)
 
     canvas.setFillColor(_INK)
-    canvas.setFont(_REGULAR, 7.5)
-    baseline = _BAND_Y - 21.5 * mm
-    for line in _wrap(INSTRUCTION, _REGULAR, 7.5, _TEXT_WIDTH)[:3]:
+    canvas.setFont(_REGULAR, INSTRUCTION_SIZE)
+    baseline = _BAND_Y - 20 * mm
+    for line in _wrap(INSTRUCTION, _REGULAR, INSTRUCTION_SIZE, _TEXT_WIDTH)[:3]:
         canvas.drawString(_TEXT_X, baseline, line)
-        baseline -= 3.6 * mm
+        baseline -= 4.1 * mm
 
-    canvas.setFillColor(_MUTED)
-    canvas.setFont(_REGULAR, 6)
-    canvas.drawRightString(CARD_WIDTH - 3 * mm, 3.2 * mm, LOST_NOTICE)
+    # Across the card's foot, under the QR's clear-text code: lost card / whom to call.
+    notice = PHONE_NOTICE.format(phone=_printable(phone, covered)) if phone.strip() else LOST_NOTICE
+    width = CARD_WIDTH - 6 * mm
+    size = _fit_size(notice, _BOLD, INSTRUCTION_SIZE, width, 8)
+    canvas.setFont(_BOLD, size)
+    canvas.drawString(3 * mm, 3 * mm, truncate_text(notice, _BOLD, size, width))
     canvas.endForm()
 
 
@@ -251,14 +270,61 @@ def _draw_card(
     nickname = _printable(card.nickname, covered) or "—"
     nick_size = _fit_size(nickname, _BOLD, 18, _TEXT_WIDTH, 9)
     canvas.setFont(_BOLD, nick_size)
-    canvas.drawString(_TEXT_X, _BAND_Y - 9 * mm, _truncate(nickname, _BOLD, nick_size, _TEXT_WIDTH))
+    canvas.drawString(_TEXT_X, _BAND_Y - 8 * mm, truncate_text(nickname, _BOLD, nick_size, _TEXT_WIDTH))
 
-    address = _printable(card.address_label, covered)
-    address_size = _fit_size(address, _REGULAR, 10, _TEXT_WIDTH, 6.5)
+    address = _printable(card.address_label + card.room, covered)
+    address_size = _fit_size(address, _REGULAR, 11, _TEXT_WIDTH, 7)
     canvas.setFont(_REGULAR, address_size)
     canvas.drawString(
-        _TEXT_X, _BAND_Y - 15 * mm, _truncate(address, _REGULAR, address_size, _TEXT_WIDTH)
+        _TEXT_X, _BAND_Y - 13.5 * mm, truncate_text(address, _REGULAR, address_size, _TEXT_WIDTH)
     )
+
+
+def index_pages(count: int) -> int:
+    """Pages the index takes for ``count`` cards."""
+    return -(-count // INDEX_ROWS_PER_PAGE)
+
+
+def _draw_index(canvas: Canvas, cards: Sequence[PrintableCard], covered: frozenset[int]) -> int:
+    """The index pages in front of the cards: who is on which page and where (row by row), so
+    staff hand each card to the right person. Returns the number of index pages drawn."""
+    first_card_page = index_pages(len(cards)) + 1
+    left, top = 15 * mm, A4[1] - 15 * mm
+    columns = (("序号", 0), ("姓名", 14 * mm), ("昵称", 50 * mm), ("住址", 86 * mm),
+               ("页码", 150 * mm), ("位置", 166 * mm))
+    pages = index_pages(len(cards))
+    for page in range(pages):
+        canvas.setFillColor(_INK)
+        canvas.setFont(_BOLD, 15)
+        canvas.drawString(left, top, "安全体验卡 发卡索引")
+        canvas.setFont(_REGULAR, 10)
+        canvas.setFillColor(_MUTED)
+        canvas.drawString(left, top - 6 * mm, f"共 {len(cards)} 张卡，第 {first_card_page} 页起为卡片；"
+                                              "位置按从左到右、从上到下数（1–10）。")
+        y = top - 15 * mm
+        canvas.setFillColor(_INK)
+        canvas.setFont(_BOLD, 10.5)
+        for title, x in columns:
+            canvas.drawString(left + x, y, title)
+        canvas.setStrokeColor(_MUTED)
+        canvas.setLineWidth(0.4)
+        canvas.line(left, y - 2 * mm, A4[0] - left, y - 2 * mm)
+        canvas.setFont(_REGULAR, 10.5)
+        start = page * INDEX_ROWS_PER_PAGE
+        for n, card in enumerate(cards[start:start + INDEX_ROWS_PER_PAGE], start=start):
+            y -= 6.5 * mm
+            values = (str(n + 1), card.full_name or "—", card.nickname,
+                      card.address_label + card.room,
+                      str(first_card_page + n // CARDS_PER_PAGE), str(n % CARDS_PER_PAGE + 1))
+            widths = (13, 35, 35, 63, 15, 15)
+            for (_title, x), value, w in zip(columns, values, widths, strict=True):
+                text = _printable(value, covered)
+                canvas.drawString(left + x, y, truncate_text(text, _REGULAR, 10.5, (w - 1) * mm))
+        canvas.setFont(_REGULAR, 9)
+        canvas.setFillColor(_MUTED)
+        canvas.drawRightString(A4[0] - left, 10 * mm, f"索引 第 {page + 1} 页 / 共 {pages} 页")
+        canvas.showPage()
+    return pages
 
 
 def card_origin(index: int) -> tuple[float, float]:
@@ -276,8 +342,12 @@ def write_card_sheets(
     cards: Sequence[PrintableCard],
     out: BinaryIO | Path,
     progress: Progress | None = None,
+    *,
+    index: bool = True,
 ) -> int:
-    """Write ``cards`` as A4 sheets (10 per page) to ``out`` and return the number of pages.
+    """Write ``cards`` as A4 sheets (10 per page) to ``out`` and return the number of pages,
+    index pages included: with ``index`` (the default) the PDF starts with an index of every
+    card's holder, room, page and position (:func:`index_pages` pages).
 
     ``out`` is a binary file object or a path; a path is written to a temporary file beside it
     and renamed when complete, so a failure never leaves a half-written PDF. ``progress`` is
@@ -291,13 +361,13 @@ def write_card_sheets(
     target = Path(out) if isinstance(out, (str, os.PathLike)) else None
     if target is not None and not target.parent.is_dir():
         raise FileNotFoundError(f"folder {target.parent} does not exist")
-    _register_fonts()
+    register_fonts()
 
     if target is None:
-        return _render(cards, codes, out, progress)  # type: ignore[arg-type]
+        return _render(cards, codes, out, progress, index)  # type: ignore[arg-type]
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
-        pages = _render(cards, codes, str(partial), progress)
+        pages = _render(cards, codes, str(partial), progress, index)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -309,6 +379,7 @@ def _render(
     codes: Sequence[str],
     destination: BinaryIO | str,
     progress: Progress | None,
+    index: bool = True,
 ) -> int:
     """Draw every card and save the PDF to ``destination``; return the page count."""
     # Binary Flate streams without reportlab's default ASCII85 wrapping: ~20 % smaller and no
@@ -316,7 +387,7 @@ def _render(
     previous = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        return _draw_document(cards, codes, destination, progress)
+        return _draw_document(cards, codes, destination, progress, index)
     finally:
         rl_config.useA85 = previous
 
@@ -326,34 +397,41 @@ def _draw_document(
     codes: Sequence[str],
     destination: BinaryIO | str,
     progress: Progress | None,
+    index: bool = True,
 ) -> int:
-    """Lay out the pages and save them."""
+    """Lay out the pages (index first) and save them."""
     # invariant=1: no timestamps or random ids, so the same cards give the same bytes.
     canvas = Canvas(destination, pagesize=A4, pageCompression=1, invariant=1)
     canvas.setTitle("安全体验卡 / safety cards")
     canvas.setCreator("safezone")
     covered = frozenset(covered_codepoints(font_path()))
-    templates: dict[str, str] = {}
+    templates: dict[tuple[str, str], str] = {}
     for card in cards:
-        if card.site_name not in templates:
-            templates[card.site_name] = f"SafezoneCard{len(templates)}"
-            _define_template(canvas, templates[card.site_name], card.site_name, covered)
+        key = (card.site_name, card.service_phone)
+        if key not in templates:
+            templates[key] = f"SafezoneCard{len(templates)}"
+            _define_template(canvas, templates[key], card.site_name, card.service_phone, covered)
     total = len(cards)
-    pages = 0
-    for index, (card, code) in enumerate(zip(cards, codes, strict=True)):
-        slot = index % CARDS_PER_PAGE
-        if slot == 0 and index:
+    # One card (a re-issue at the desk) needs no index.
+    pages = _draw_index(canvas, cards, covered) if index and len(cards) > 1 else 0
+    for number, (card, code) in enumerate(zip(cards, codes, strict=True)):
+        slot = number % CARDS_PER_PAGE
+        if slot == 0 and number:
             canvas.showPage()
         if slot == 0:
             pages += 1
+            # The page number the index refers to, in the bottom margin (never on a card).
+            canvas.setFont(_REGULAR, 8)
+            canvas.setFillColor(_MUTED)
+            canvas.drawRightString(A4[0] - 12 * mm, 2.5 * mm, f"第 {pages} 页")
         x, y = card_origin(slot)
         _draw_cut_marks(canvas, x, y)
         canvas.saveState()
         canvas.translate(x, y)
-        _draw_card(canvas, card, code, templates[card.site_name], covered)
+        _draw_card(canvas, card, code, templates[(card.site_name, card.service_phone)], covered)
         canvas.restoreState()
         if progress is not None:
-            progress(index + 1, total)
+            progress(number + 1, total)
     canvas.showPage()
     canvas.save()
     return pages

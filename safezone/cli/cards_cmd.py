@@ -117,7 +117,7 @@ def issue_cmd(cli: CliContext, resident_id: int, out: Path | None) -> None:
             except CardError as exc:
                 raise click.ClickException(str(exc)) from None
             if out is not None:
-                card = printable_card(resident, issued.code)
+                card = printable_card(resident, issued.code, cli.settings.service_phone)
                 _write_then_commit(session, out, lambda path: write_card_sheets([card], path))
                 click.echo(
                     f"issued card {issued.card.id} to resident {resident.id} "
@@ -199,6 +199,7 @@ def print_cmd(
                             now=_now(),
                             actor_label=ACTOR,
                             progress=advance,
+                            service_phone=cli.settings.service_phone,
                         )
                     except (CardError, CardCodeError) as exc:
                         raise click.ClickException(str(exc)) from None

@@ -56,7 +56,8 @@ def print_demo_cards(cli: CliContext) -> None:
                 session, residents, now=datetime.now(UTC), rng=random.SystemRandom(),
                 actor_label="cli",
             )
-            write_card_sheets([printable_card(i.card.resident, i.code) for i in issued], out)
+            write_card_sheets([printable_card(i.card.resident, i.code, cli.settings.service_phone)
+                               for i in issued], out)
             session.commit()
             shown = [(i.card.resident.nickname, i.code) for i in issued[:3]]
     finally:

@@ -7,6 +7,7 @@ from safezone.models.kiosks import Kiosk
 from safezone.models.play import Answer, PlayMode, PlaySession
 from safezone.models.points import BadgeAward, PointsEntry, PointsReason
 from safezone.models.question_reports import QuestionReport
+from safezone.models.roadshow_records import RoadshowPhoto, RoadshowRecord
 from safezone.models.roadshows import (
     CheckIn,
     CheckInMethod,
@@ -37,6 +38,6 @@ __all__ = [
     "MonthlyTopicRollup", "PlayMode", "PlaySession", "Plot", "PointsEntry", "PointsReason",
     "QuestionReport",
     "Redemption", "Registration", "RegistrationStatus", "Resident", "ResidentActivity",
-    "RoadshowEvent", "RoadshowStatus", "RoadshowVolunteer", "Role", "RosterChange", "RosterLog", "Site", "StaffUser",
+    "RoadshowEvent", "RoadshowPhoto", "RoadshowRecord", "RoadshowStatus", "RoadshowVolunteer", "Role", "RosterChange", "RosterLog", "Site", "StaffUser",
     "StoreItem", "SyncOutbox", "SyncState",
 ]

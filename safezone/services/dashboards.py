@@ -343,3 +343,17 @@ def roadshow_impact(
         "after_complete": None if now is None else now >= after_end,
         "before": before, "after": after, "change": change,
     }
+
+
+def accuracy_cells(session: Session, since: date | None = None) -> dict[tuple[int, str, str], tuple[int, int]]:
+    """Answers and correct answers per (building id, topic, age group) from local day ``since``
+    on, from the rollups (guests excluded): the grid the next-theme suggestion searches."""
+    rows = _topic_rows(since)
+    return {
+        (b_id, topic, age): (int(a or 0), int(c or 0))
+        for b_id, topic, age, a, c in session.execute(
+            select(rows.c.building_id, rows.c.topic, rows.c.age_group, func.sum(rows.c.answers),
+                   func.sum(rows.c.correct))
+            .where(rows.c.building_id != GUEST_BUILDING)
+            .group_by(rows.c.building_id, rows.c.topic, rows.c.age_group))
+    }

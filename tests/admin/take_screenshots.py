@@ -75,12 +75,32 @@ def build(data_dir: Path) -> dict:
                                        ("烟雾报警器", "Smoke alarm", 120, 10), ("大米 5 斤", "Rice 2.5 kg", 80, 0)):
             store.create_item(s, name=name, name_en=en, price_points=price, stock=stock, now=NOW)
         issue_card(s, people[0], now=NOW - timedelta(days=30))
+        _record(s, past)
         kiosk_ids = _kiosks(s)
         s.commit()
         ids = {"resident": people[0].id, "household": people[0].household_id, "event": today.id, "past": past.id,
                "kiosk": kiosk_ids[0]}
     db.dispose()
     return {"settings": settings, **ids}
+
+
+def _record(s, event) -> None:
+    """The past roadshow's record: a summary and two photos drawn for the purpose."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from safezone.services import roadshow_records
+
+    roadshow_records.save_summary(
+        s, event, "社区民警和消防站指导员讲解了楼道堆物、电动车入户充电的危害，现场演示灭火器和灭火毯的使用，"
+        "12 位居民亲手操作。\n居民提出 5 栋楼道照明不足，已转物业处理。", now=NOW - timedelta(days=9))
+    for caption, colour in (("灭火器操作演示", "#C0392B"), ("居民体验灭火毯", "#2F5D8A")):
+        picture = Image.new("RGB", (1200, 800), colour)
+        ImageDraw.Draw(picture).rectangle((380, 200, 820, 600), fill="#F2F2F2")
+        out = io.BytesIO()
+        picture.save(out, "JPEG")
+        roadshow_records.add_photo(s, event, out.getvalue(), caption=caption, now=NOW - timedelta(days=9))
 
 
 def _kiosks(s) -> list:
@@ -115,6 +135,7 @@ def pages(ids: dict) -> list[tuple[str, str]]:
         ("16-content", "/content/"), ("17-exports", "/exports/"), ("18-audit", "/audit/"),
         ("19-staff", "/staff"), ("20-password", "/password"), ("21-roadshow-past", f"/roadshows/{p}"),
         ("22-kiosks", "/kiosks/"), ("24-kiosk-revoke", f"/kiosks/{ids['kiosk']}/revoke"),
+        ("26-roadshow-record", f"/roadshows/{p}/record"),
     ]
 
 

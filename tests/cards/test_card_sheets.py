@@ -123,10 +123,10 @@ def test_sheet_cards_scan_and_identify(
         session.commit()
         expected = {resident.id: resident.nickname for resident in residents}
 
-    assert pages == 2
+    assert pages == 3  # the index page, then two sheets of cards
     assert calls == [(done, 12) for done in range(1, 13)]
     decoded = _decode_pdf(out)
-    assert [len(page) for page in decoded] == [10, 2]
+    assert [len(page) for page in decoded] == [0, 10, 2]
     with database.sessions() as session:
         holders = {}
         for code in (code for page in decoded for code in page):
@@ -139,13 +139,14 @@ def test_sheet_cards_scan_and_identify(
     for nickname in expected.values():
         assert nickname in text
     assert "1号地块2栋2单元" in text and SITE_NAME in text
-    assert "0005" not in text.replace(" ", "")  # door numbers are not printed
+    assert "1号地块3栋" in text and "0005" in text  # the room, so a family's cards differ
     assert sheets.INSTRUCTION[:8] in text
+    assert "卡片遗失请告知社区工作人员停用补办" in text  # no service phone configured
 
 
 def test_sheet_is_vector_with_the_font_embedded() -> None:
     buffer = io.BytesIO()
-    assert write_card_sheets(_cards(12), buffer) == 2
+    assert write_card_sheets(_cards(12), buffer, index=False) == 2
     pdf = buffer.getvalue()
 
     assert b"/Subtype /Image" not in pdf and b"/Subtype/Image" not in pdf
@@ -315,7 +316,7 @@ def test_residents_for_cards_scope(database, make_resident: MakeResident, now: d
 
 
 def test_wrapping_never_starts_a_line_with_punctuation() -> None:
-    sheets._register_fonts()
+    sheets.register_fonts()
     text = "一二三四五，六七八九十。"
     lines = sheets._wrap(text, "SafezoneSans", 10, 50)  # five characters per line
     assert lines == ("一二三四五，", "六七八九十。")
@@ -340,3 +341,49 @@ def test_printed_colours_meet_the_7_to_1_contrast_rule() -> None:
     assert contrast(white, sheets._ACCENT) >= 7
     assert contrast(sheets._MUTED, white) >= 7
     assert contrast(sheets._INK, white) >= 7
+
+
+def test_index_page_lists_holder_room_page_and_position_and_the_phone_is_printed() -> None:
+    cards = [
+        PrintableCard(code=code, nickname="小汤", address_label="3号地块7栋1单元", room=room,
+                      site_name=SITE_NAME, full_name=f"汤{room}", service_phone="027-8888 6119")
+        for code, room in zip(_codes(12), [f"{n}01" for n in range(1, 13)], strict=True)
+    ]
+    buffer = io.BytesIO()
+    assert write_card_sheets(cards, buffer) == 3
+    document = pdfium.PdfDocument(buffer.getvalue())
+    try:
+        pages = [page.get_textpage().get_text_range() for page in document]
+    finally:
+        document.close()
+    index = pages[0]
+    assert "发卡索引" in index and "汤101" in index and "3号地块7栋1单元1201" in index
+    # The 11th card (汤1101) is the first on the second card sheet, i.e. page 3, position 1.
+    assert "11 汤1101 小汤 3号地块7栋1单元1101 3 1\r\n" in index
+    assert "3号地块7栋1单元101" in pages[1] and "3号地块7栋1单元201" in pages[1]  # two 小汤 differ
+    assert "遗失或咨询请致电社区：027-8888 6119" in pages[1]
+    assert "第 2 页" in pages[1] and "第 3 页" in pages[2]
+
+
+def test_instructions_are_at_least_10_points() -> None:
+    assert sheets.INSTRUCTION_SIZE >= 10
+    buffer = io.BytesIO()
+    write_card_sheets(_cards(1), buffer)
+    document = pdfium.PdfDocument(buffer.getvalue())
+    try:
+        textpage = document[0].get_textpage()
+        x, y = sheets.card_origin(0)
+        sizes: dict[float, str] = {}
+        # Every character inside the card, in page coordinates (the shared template included).
+        for i in range(textpage.count_chars()):
+            left, bottom, _right, _top = textpage.get_charbox(i)
+            char = textpage.get_text_range(i, 1)
+            inside = x <= left <= x + sheets.CARD_WIDTH and y <= bottom <= y + sheets.CARD_HEIGHT
+            if inside and char.strip():  # (generated line breaks have no real size)
+                size = round(pdfium_raw.FPDFText_GetFontSize(textpage.raw, i), 1)
+                sizes[size] = sizes.get(size, "") + char
+    finally:
+        document.close()
+    assert sheets.INSTRUCTION[:6] in sizes[sheets.INSTRUCTION_SIZE]
+    # Besides the 7 pt code under the QR, no text on a card is smaller than 10 pt.
+    assert min(s for s in sizes if s != 7.0) >= 10, sizes

@@ -142,7 +142,7 @@ def test_print_new_cards_then_reissue(
     out = tmp_path / "sheet.pdf"
     result = run("print", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "printed 2 cards on 1 page " in result.output
+    assert "printed 2 cards on 2 pages " in result.output
     printed = _decode(out)
     assert len(printed) == 2
     holders = set()
