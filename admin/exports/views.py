@@ -14,7 +14,7 @@ from admin import content_bank
 from admin.db import db
 from admin.params import record_id
 from admin.residents import queries as resident_queries
-from admin.security import EDITORS, READERS, Permission, granted, roles
+from admin.security import READERS, Permission, granted, roles
 from admin.state import now, state
 from safezone import exports
 from safezone.reports import monthly, summary_pdf

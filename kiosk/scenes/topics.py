@@ -6,12 +6,12 @@ from __future__ import annotations
 import pygame
 
 from kiosk.host import KioskHost, KioskScene
+from safezone import campaigns
+from safezone.services.localtime import local_day
 from screen import theme
 from screen.pictograms import NAMES
 from screen.scene import MARGIN
 from screen.widgets import Button
-from safezone import campaigns
-from safezone.services.localtime import local_day
 
 Rect = pygame.Rect
 #: Where the cards may go: under the title, above the back button's row.

@@ -96,8 +96,8 @@ def test_record_pdf_has_facts_summary_photos_and_attendance(db, event, residents
     import pypdfium2 as pdfium
 
     roadshows.register(db, event, residents[0], now=now)
-    roadshows.check_in(db, event, residents[0], method=CheckInMethod.SCANNER, now=now)
-    roadshows.check_in(db, event, residents[1], method=CheckInMethod.MANUAL, now=now)
+    roadshows.check_in(db, event, residents[0], method=CheckInMethod.SCANNER, now=event.starts_at)
+    roadshows.check_in(db, event, residents[1], method=CheckInMethod.MANUAL, now=event.starts_at)
     records.save_summary(db, event, "讲解了电动车充电安全。", now=now)
     records.add_photo(db, event, photo_bytes((800, 600)), caption="现场讲解", now=now)
     pdf = record_pdf(event, records.record_of(db, event), records.photos_of(db, event),
