@@ -9,6 +9,7 @@ def register_all(app: Flask) -> None:
     """Register every feature blueprint on ``app``."""
     from admin.audit_log.views import bp as audit_bp
     from admin.auth.views import bp as auth_bp
+    from admin.community.views import bp as community_bp
     from admin.content.views import bp as content_bp
     from admin.dashboards.views import bp as dashboards_bp
     from admin.exports.views import bp as exports_bp
@@ -19,7 +20,7 @@ def register_all(app: Flask) -> None:
     from admin.store.views import bp as store_bp
 
     for bp in (auth_bp, home_bp, residents_bp, roadshows_bp, dashboards_bp, store_bp, content_bp,
-               exports_bp, kiosks_bp, audit_bp):
+               exports_bp, kiosks_bp, audit_bp, community_bp):
         app.register_blueprint(bp)
 
     # The kiosk sync API: token-authenticated JSON, exempt from CSRF (registered after CSRFProtect).

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
-import secrets
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -15,12 +12,12 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
+from admin import uploads
 from admin.audit import audit
 from admin.db import db, discard_changes
 from admin.i18n import bilingual, current_lang, t
@@ -247,20 +244,6 @@ def print_cards():
 # import: upload → preview (every row checked, nothing written) → confirm (all or nothing)
 
 
-def _import_dir() -> Path:
-    folder = Path(state().settings.data_dir) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _pending_upload() -> tuple[Path, str] | None:
-    pending = session.get("pending_import")
-    if not pending or not re.fullmatch(r"[0-9a-f]{32}", pending.get("token", "")):
-        return None
-    path = _import_dir() / pending["token"]
-    return (path, pending["name"]) if path.is_file() else None
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @roles(*EDITORS)
 def import_upload():
@@ -280,12 +263,7 @@ def import_upload():
         except ImportRefused as exc:
             form.file.errors.append(bilingual(str(exc)))
             return render_template("residents/import.html", form=form)
-        previous = _pending_upload()
-        if previous is not None:  # one pending preview per session: drop the older upload
-            previous[0].unlink(missing_ok=True)
-        token = secrets.token_hex(16)
-        (_import_dir() / token).write_bytes(data)
-        session["pending_import"] = {"token": token, "name": upload.filename or name}
+        uploads.stash("import", data, upload.filename or name)
         return render_template(
             "residents/import_preview.html", plan=plan, preview=plan.rows_ok[:PREVIEW_ROWS],
             errors=[(e.row, e.field, bilingual(e.message)) for e in plan.errors],
@@ -297,7 +275,7 @@ def import_upload():
 @roles(*EDITORS)
 def import_confirm():
     """Write the previewed list — re-checked now, and only if every row is valid."""
-    pending = _pending_upload()
+    pending = uploads.pending("import")
     if pending is None:
         flash(t("import.expired"), "error")
         return redirect(url_for("residents.import_upload"))
@@ -311,8 +289,7 @@ def import_confirm():
         flash(bilingual(str(exc)), "error")
         return redirect(url_for("residents.import_upload"))
     finally:
-        path.unlink(missing_ok=True)
-        session.pop("pending_import", None)
+        uploads.drop("import")
     flash(t("import.done", residents=result.residents, households=result.households_created), "success")
     return redirect(url_for("residents.index"))
 

@@ -21,6 +21,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "cards": "safezone.cli.cards_cmd:cards",
     "demo-data": "safezone.cli.community_cmd:demo_data_cmd",
     "residents": "safezone.cli.community_cmd:residents_group",
+    "community": "safezone.cli.setup_cmd:community_group",
     "kiosk": "safezone.cli.kiosk_cmd:kiosk_cmd",
     "admin": "safezone.cli.admin_cmd:admin_cmd",
     "sync": "safezone.cli.sync_cmd:sync_cmd",

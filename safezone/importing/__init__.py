@@ -9,7 +9,13 @@ Typical use::
         session.commit()
 """
 
-from safezone.importing.columns import COLUMNS, Column, column_for_header, known_headers_text
+from safezone.importing.columns import (
+    COLUMNS,
+    REGISTER_COLUMNS,
+    Column,
+    column_for_header,
+    known_headers_text,
+)
 from safezone.importing.plan import (
     ImportPlan,
     ImportRefused,
@@ -18,6 +24,12 @@ from safezone.importing.plan import (
     RowError,
     apply_import,
     plan_import,
+)
+from safezone.importing.register import (
+    PlannedHousehold,
+    RegisterPlan,
+    apply_register,
+    plan_register,
 )
 from safezone.importing.table import (
     ImportFileError,
@@ -29,19 +41,24 @@ from safezone.importing.table import (
 
 __all__ = [
     "COLUMNS",
+    "REGISTER_COLUMNS",
     "Column",
     "ImportFileError",
     "ImportPlan",
     "ImportRefused",
     "ImportResult",
+    "PlannedHousehold",
     "PlannedResident",
+    "RegisterPlan",
     "RowError",
     "Table",
     "TableRow",
     "apply_import",
+    "apply_register",
     "column_for_header",
     "known_headers_text",
     "plan_import",
+    "plan_register",
     "read_table",
     "read_table_bytes",
 ]

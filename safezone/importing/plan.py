@@ -128,6 +128,11 @@ class ImportPlan:
         """True when the plan can be applied."""
         return not self.errors
 
+    @property
+    def unknown_buildings(self) -> bool:
+        """True when some rows name a plot or building that is not set up (next step: set-up)."""
+        return any(e.field in ("plot", "building") for e in self.errors)
+
 
 @dataclass(frozen=True)
 class ImportResult:

@@ -111,7 +111,7 @@ def test_staff_cannot_manage_accounts(client, auth):
     assert client.post("/staff", data={"username": "x1", "display_name": "x", "role": "admin"}).status_code == 403
 
 
-def test_csrf_rejects_forms_without_token(settings, database, now, make_staff):
+def test_csrf_rejects_forms_without_token(settings, database, now, make_staff, community):
     make_staff(Role.ADMIN, "boss")
     app = make_app(settings, now, WTF_CSRF_ENABLED=True)
     try:
