@@ -30,11 +30,14 @@ from safezone.cards.sheets import PrintableCard, write_card_sheets
 from safezone.importing import (
     ImportFileError,
     ImportRefused,
+    ResidentRefused,
+    RowError,
+    add_resident,
     apply_import,
     plan_import,
     read_table_bytes,
 )
-from safezone.models import AgeGroup, Household, Resident
+from safezone.models import AgeGroup, Building, Household, Resident
 from safezone.services import community, points
 
 bp = Blueprint("residents", __name__, url_prefix="/residents")
@@ -90,6 +93,49 @@ def index():
         "residents/index.html", rows=rows, total=total, page=min(page, pages), pages=pages,
         f=f, buildings=buildings, plots=plots, with_card=with_card, page_args=page_args,
     )
+
+
+#: Form fields of "add a resident", in the import's column keys (one validation rule for both).
+NEW_FIELDS = ("name", "nickname", "unit", "room", "age_group", "birth_year", "phone")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(*EDITORS)
+def new():
+    """Register one resident; with ``?household=ID`` a new member of that flat."""
+    household_id = _int_arg("household")
+    household = db().get(Household, household_id) if household_id else None
+    if household_id and household is None:
+        abort(404)
+    values = {key: request.form.get(key, "").strip() for key in NEW_FIELDS}
+    building_id = household.building_id if household else (
+        int(request.form["building"]) if request.form.get("building", "").isdigit() else None)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        building = db().get(Building, building_id) if building_id else None
+        if household is not None:
+            values.update(unit=str(household.unit), room=household.room)
+        if building is not None:
+            values.update(plot=str(building.plot.number), building=str(building.number))
+        else:
+            values.update(plot="", building="")
+        values["consent"] = "是" if request.form.get("consent") == "1" else "否"
+        try:
+            person = add_resident(db(), values, now=now(), **_actor())
+        except (ResidentRefused, ImportRefused) as exc:
+            discard_changes()
+            found = exc.errors if isinstance(exc, ResidentRefused) else [
+                RowError(1, "building", str(exc))]
+            for error in found:
+                errors.setdefault(error.field, bilingual(error.message))
+        else:
+            flash(t("residents.added", name=person.full_name), "success")
+            return redirect(url_for("residents.detail", resident_id=person.id))
+    return render_template(
+        "residents/new.html", values=values, errors=errors, household=household,
+        building_id=building_id, buildings=queries.buildings(db()),
+        age_groups=[a.value for a in AgeGroup], consent=request.form.get("consent") == "1",
+    ), (422 if errors else 200)
 
 
 @bp.route("/<int:resident_id>", methods=["GET", "POST"])
@@ -265,7 +311,8 @@ def import_upload():
             return render_template("residents/import.html", form=form)
         uploads.stash("import", data, upload.filename or name)
         return render_template(
-            "residents/import_preview.html", plan=plan, preview=plan.rows_ok[:PREVIEW_ROWS],
+            "residents/import_preview.html", plan=plan, preview=plan.adds[:PREVIEW_ROWS],
+            changes=plan.updates[:PREVIEW_ROWS],
             errors=[(e.row, e.field, bilingual(e.message)) for e in plan.errors],
         )
     return render_template("residents/import.html", form=form)
@@ -290,7 +337,8 @@ def import_confirm():
         return redirect(url_for("residents.import_upload"))
     finally:
         uploads.drop("import")
-    flash(t("import.done", residents=result.residents, households=result.households_created), "success")
+    flash(t("import.done_update", residents=result.residents, households=result.households_created,
+            updated=result.updated), "success")
     return redirect(url_for("residents.index"))
 
 
