@@ -18,9 +18,10 @@ def register_all(app: Flask) -> None:
     from admin.residents.views import bp as residents_bp
     from admin.roadshows.views import bp as roadshows_bp
     from admin.store.views import bp as store_bp
+    from admin.visits.views import bp as visits_bp
 
     for bp in (auth_bp, home_bp, residents_bp, roadshows_bp, dashboards_bp, store_bp, content_bp,
-               exports_bp, kiosks_bp, audit_bp, community_bp):
+               exports_bp, kiosks_bp, audit_bp, community_bp, visits_bp):
         app.register_blueprint(bp)
 
     # The kiosk sync API: token-authenticated JSON, exempt from CSRF (registered after CSRFProtect).

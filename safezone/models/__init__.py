@@ -20,20 +20,22 @@ from safezone.models.rollups import (
     DailyQuestionTotal,
     DailyTopicRollup,
     DailyTotal,
+    HouseholdTouch,
     MonthlyQuestionRollup,
     MonthlyTopicRollup,
     ResidentActivity,
 )
 from safezone.models.staff import Role, StaffUser
 from safezone.models.store import Redemption, StoreItem
+from safezone.models.visits import DoorVisit, VisitOutcome
 from safezone.sync.models import RosterChange, RosterLog, SyncOutbox, SyncState
 
 __all__ = [
     "GUEST_BUILDING", "AgeGroup", "Answer", "AuditEntry", "BadgeAward", "Building", "Card",
     "CardStatus", "CheckIn", "CheckInMethod", "DailyQuestionRollup", "DailyQuestionTotal",
-    "DailyTopicRollup", "DailyTotal", "Household", "Kiosk", "MonthlyQuestionRollup",
+    "DailyTopicRollup", "DailyTotal", "DoorVisit", "Household", "HouseholdTouch", "Kiosk", "MonthlyQuestionRollup",
     "MonthlyTopicRollup", "PlayMode", "PlaySession", "Plot", "PointsEntry", "PointsReason",
     "Redemption", "Registration", "RegistrationStatus", "Resident", "ResidentActivity",
     "RoadshowEvent", "RoadshowStatus", "Role", "RosterChange", "RosterLog", "Site", "StaffUser",
-    "StoreItem", "SyncOutbox", "SyncState",
+    "StoreItem", "SyncOutbox", "SyncState", "VisitOutcome",
 ]

@@ -166,3 +166,24 @@ class ResidentActivity(Base):
     sessions: Mapped[int] = mapped_column(Integer, default=0)
     answers: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HouseholdTouch(Base):
+    """Per household and touchpoint other than kiosk plays: first/last time and how often.
+
+    ``kind`` is ``checkin`` (a roadshow check-in of any member) or ``visit`` (a door-to-door
+    visit that reached someone). Kiosk plays are in :class:`ResidentActivity`; together they are
+    what reach counts (DESIGN.md decision 12). Kept current on write, rebuildable.
+    """
+
+    __tablename__ = "rollup_household_touch"
+
+    #: The household and the touchpoint.
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    #: Its building (copied for fast reach queries).
+    building_id: Mapped[int] = mapped_column(Integer, index=True)
+    #: First and last time, and how many check-ins / reaching visits.
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -28,7 +28,7 @@ from safezone.models import (
     RoadshowEvent,
     RoadshowStatus,
 )
-from safezone.services import audit
+from safezone.services import audit, reach
 from safezone.services.errors import BilingualError
 from safezone.services.localtime import LOCAL_TZ
 from safezone.services.points import add_entry
@@ -371,6 +371,9 @@ def check_in(
                           kiosk_id=kiosk_id, note=event.title[:200])  # flushes all three
             else:
                 session.flush()
+            # The check-in is a touchpoint of the resident's household (reach, decision 12).
+            household = resident.household
+            reach.touch(session, household.id, household.building_id, "checkin", now)
     except IntegrityError:
         first = _existing_checkin(session, event, resident)
         if first is None:

@@ -643,6 +643,10 @@ def rebuild(session: Session, progress: Progress | None = None) -> RebuildCounts
             .group_by(PlaySession.resident_id, Resident.household_id, Household.building_id),
         )
     )
+    # Check-ins and visits, the other two touchpoints of reach (imported here: reach uses _upsert).
+    from safezone.services.reach import rebuild_touches
+
+    rebuild_touches(session)
     if progress:
         progress(STEPS, STEPS)
     session.flush()
