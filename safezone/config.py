@@ -44,6 +44,9 @@ class Settings:
     #: Address the admin listens on.
     admin_host: str = "127.0.0.1"
     admin_port: int = 5000
+    #: Roadshow check-in opens this many minutes before the start (and closes at the end of the
+    #: event's local day); enforced by ``safezone.services.roadshows.check_in``.
+    checkin_opens_minutes: int = 120
 
     @property
     def resolved_database_url(self) -> str:

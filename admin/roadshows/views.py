@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from flask import (
     Blueprint,
@@ -26,7 +26,7 @@ from admin.residents import queries as resident_queries
 from admin.roadshows import calendar
 from admin.roadshows.forms import TOPICS, form_defaults, parse_event_form
 from admin.security import CHECKERS, EDITORS, READERS, roles
-from admin.state import now
+from admin.state import now, state
 from safezone import exports
 from safezone.cards import service as cards
 from safezone.models import (
@@ -259,7 +259,8 @@ def _checkin_result(event: RoadshowEvent) -> tuple[dict, int]:
     write_lock()  # identified without the lock: hold it only for the writes and the commit
     try:
         service.check_in(db(), event, resident, method=method, now=now(),
-                         operator_id=current_user.id, actor_label=current_user.label)
+                         operator_id=current_user.id, actor_label=current_user.label,
+                         opens_before=timedelta(minutes=state().settings.checkin_opens_minutes))
     except service.AlreadyCheckedIn as exc:
         discard_changes()
         return {"ok": False, "reason": "already", "message": exc.message(lang),

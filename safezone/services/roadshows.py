@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -98,6 +98,34 @@ class AlreadyCheckedIn(RoadshowError):
                          f"Already checked in at {local:%H:%M}; no need to check in again")
         self.checkin = first
         self.checked_in_at = at
+
+
+class CheckInNotOpen(RoadshowError):
+    """A check-in outside the event's check-in window (too early or after its day)."""
+
+    def __init__(self, event: RoadshowEvent, opens: datetime, closes: datetime, *, early: bool) -> None:
+        o, c = opens.astimezone(LOCAL_TZ), closes.astimezone(LOCAL_TZ) - timedelta(minutes=1)
+        if early:
+            super().__init__(f"签到尚未开始：“{event.title}”从 {o:%m-%d %H:%M} 起可以签到",
+                             f"Check-in has not opened: '{event.title}' opens at {o:%m-%d %H:%M}")
+        else:
+            super().__init__(f"签到已结束：“{event.title}”的签到截止于 {c:%m-%d %H:%M}",
+                             f"Check-in is closed: '{event.title}' closed at {c:%m-%d %H:%M}")
+        self.opens, self.closes, self.early = opens, closes, early
+
+
+#: Check-in opens this long before the start (settings: ``checkin_opens_minutes``).
+DEFAULT_CHECKIN_OPENS_BEFORE = timedelta(hours=2)
+
+
+def checkin_window(
+    event: RoadshowEvent, opens_before: timedelta = DEFAULT_CHECKIN_OPENS_BEFORE
+) -> tuple[datetime, datetime]:
+    """``(opens, closes)`` of an event's check-in: from ``opens_before`` the start to the end of
+    the local day the event ends on (closes is exclusive: local midnight after it)."""
+    last_day = event.ends_at.astimezone(LOCAL_TZ).date()
+    closes = datetime.combine(last_day + timedelta(days=1), time(0), LOCAL_TZ).astimezone(UTC)
+    return event.starts_at - opens_before, closes
 
 
 @dataclass(frozen=True)
@@ -340,15 +368,20 @@ def cancel_registration(
 def check_in(
     session: Session, event: RoadshowEvent, resident: Resident, *, method: CheckInMethod,
     now: datetime, operator_id: int | None = None, kiosk_id: uuid.UUID | None = None,
-    actor_label: str | None = None,
+    actor_label: str | None = None, opens_before: timedelta = DEFAULT_CHECKIN_OPENS_BEFORE,
 ) -> CheckIn:
     """Record attendance and award ``event.checkin_points`` through the ledger (reason
     ``checkin``, source = the check-in id). Walk-ins without registration are welcome.
 
-    Raises :class:`EventCancelled` or :class:`AlreadyCheckedIn` (with the first time).
+    The one place the check-in rules live (every front end calls it): the event must not be
+    cancelled and ``now`` must be inside :func:`checkin_window`. Raises :class:`EventCancelled`,
+    :class:`CheckInNotOpen` or :class:`AlreadyCheckedIn` (with the first time).
     """
     if event.status == RoadshowStatus.CANCELLED:
         raise EventCancelled(event)
+    opens, closes = checkin_window(event, opens_before)
+    if not opens <= now < closes:
+        raise CheckInNotOpen(event, opens, closes, early=now < opens)
     # The id is drawn now (not at flush) so the ledger entry can name it before the one flush.
     checkin = CheckIn(id=new_uuid(), event_id=event.id, resident_id=resident.id,
                       operator_id=operator_id, kiosk_id=kiosk_id, method=method, checked_in_at=now)

@@ -84,3 +84,10 @@ def test_resident_import_into_unknown_building_points_to_setup(client, auth, com
     html = _upload(client, "/residents/import", "姓名,地块,楼栋,单元,门牌,年龄段\n张三,1,7,1,101,成人\n",
                    name="r.csv").get_data(as_text=True)
     assert "1号地块没有 7 栋" in html and "请管理员在“小区设置”里添加" in html
+
+
+def test_new_staff_accounts_default_to_viewer(client, auth):
+    auth.login(Role.ADMIN)
+    page = client.get("/staff").get_data(as_text=True)
+    assert '<option value="viewer" selected>' in page
+    assert page.index('value="viewer"') < page.index('value="admin"')

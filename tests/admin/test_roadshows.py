@@ -22,9 +22,9 @@ FORM = {
 
 @pytest.fixture
 def event(db_session, now):
-    """A roadshow tomorrow with two places."""
+    """A roadshow starting in an hour (check-in is open) with two places."""
     item = create_event(db_session, title="电动车安全", place="2号地块广场", topics=["fire", "traffic"],
-                        starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=2),
+                        starts_at=now + timedelta(hours=1), ends_at=now + timedelta(hours=3),
                         capacity=2, checkin_points=10, now=now)
     db_session.commit()
     return item
