@@ -169,11 +169,11 @@ class ResidentActivity(Base):
 
 
 class HouseholdTouch(Base):
-    """Per household and touchpoint other than kiosk plays: first/last time and how often.
+    """Per household and touchpoint: first/last time and how often.
 
-    ``kind`` is ``checkin`` (a roadshow check-in of any member) or ``visit`` (a door-to-door
-    visit that reached someone). Kiosk plays are in :class:`ResidentActivity`; together they are
-    what reach counts (DESIGN.md decision 12). Kept current on write, rebuildable.
+    ``kind`` is ``kiosk`` (finished plays of any member), ``checkin`` (roadshow check-ins of any
+    member) or ``visit`` (door-to-door visits that spoke to someone): what reach counts
+    (DESIGN.md decision 12), one small table. Kept current on write, rebuildable.
     """
 
     __tablename__ = "rollup_household_touch"
@@ -183,7 +183,7 @@ class HouseholdTouch(Base):
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)
     #: Its building (copied for fast reach queries).
     building_id: Mapped[int] = mapped_column(Integer, index=True)
-    #: First and last time, and how many check-ins / reaching visits.
+    #: First and last time, and how many plays / check-ins / reaching visits.
     first_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_at: Mapped[datetime] = mapped_column(UTCDateTime)
     count: Mapped[int] = mapped_column(Integer, default=0)

@@ -154,7 +154,6 @@ def unreached_households(
 ) -> list[dict[str, Any]]:
     """Households no touchpoint reached (no play, check-in or visit that spoke to someone), by
     address in natural room order (101, 102, … 1001), with head counts."""
-    played = exists().where(ResidentActivity.household_id == Household.id)
     touched = exists().where(HouseholdTouch.household_id == Household.id)
     residents = (select(func.count()).select_from(Resident)
                  .where(Resident.household_id == Household.id, Resident.anonymised_at.is_(None))
@@ -164,7 +163,7 @@ def unreached_households(
                Plot.number, residents)
         .join(Building, Building.id == Household.building_id)
         .join(Plot, Plot.id == Building.plot_id)
-        .where(~played, ~touched)
+        .where(~touched)
         .order_by(Plot.number, Building.number, Household.unit, func.length(Household.room),
                   Household.room)
     )

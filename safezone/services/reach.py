@@ -3,9 +3,8 @@ door-to-door visits; recording visits; the door-knocking sheet.
 
 A household is **reached** when at least one of its residents finished a kiosk play, checked in
 at a roadshow, or when a door-to-door visit spoke to someone there (a visit that found nobody
-home, was refused, or only left material does not count). Kiosk plays are counted from
-:class:`ResidentActivity`; check-ins and visits from :class:`HouseholdTouch`, kept current by
-:func:`touch` in the same transaction as the check-in or visit and rebuildable with
+home, was refused, or only left material does not count). one table, :class:`HouseholdTouch` (a row per household and touchpoint), kept current in the
+same transaction as the play (rollups), check-in or visit (:func:`touch`) and rebuildable with
 :func:`rebuild_touches`. Dashboards read these two rollups, never the raw records.
 """
 
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, literal, select, union_all
+from sqlalchemy import delete, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from safezone.models import (
@@ -58,7 +57,8 @@ class VisitInvalid(BilingualError):
 
 
 def touch(session: Session, household_id: int, building_id: int, kind: str, at: datetime) -> None:
-    """Count one touchpoint of ``kind`` (``checkin`` or ``visit``) for a household (one upsert)."""
+    """Count one touchpoint of ``kind`` (``checkin`` or ``visit``) for a household (one upsert;
+    kiosk plays are counted by :func:`safezone.services.rollups.apply_sessions`)."""
     if kind not in KINDS[1:]:
         raise ValueError(f"unknown touchpoint kind {kind!r}")
     _upsert(session, HouseholdTouch.__table__,
@@ -69,7 +69,8 @@ def touch(session: Session, household_id: int, building_id: int, kind: str, at: 
 
 
 def rebuild_touches(session: Session) -> int:
-    """Recompute :class:`HouseholdTouch` from check-ins and visits (flushed); returns its rows."""
+    """Recompute :class:`HouseholdTouch` from the kiosk activity rollup, check-ins and visits
+    (flushed; call after :class:`ResidentActivity` is current); returns its rows."""
     session.flush()
     session.execute(delete(HouseholdTouch))
     checkins = (
@@ -80,6 +81,13 @@ def rebuild_touches(session: Session) -> int:
         .join(Household, Household.id == Resident.household_id)
         .group_by(Household.id, Household.building_id)
     )
+    kiosk = (
+        select(ResidentActivity.household_id, literal("kiosk"), ResidentActivity.building_id,
+               func.min(ResidentActivity.first_played_at), func.max(ResidentActivity.last_played_at),
+               func.sum(ResidentActivity.sessions))
+        .where(ResidentActivity.building_id != GUEST_BUILDING)
+        .group_by(ResidentActivity.household_id, ResidentActivity.building_id)
+    )
     visits = (
         select(Household.id, literal("visit"), Household.building_id,
                func.min(DoorVisit.visited_at), func.max(DoorVisit.visited_at), func.count())
@@ -89,7 +97,7 @@ def rebuild_touches(session: Session) -> int:
         .group_by(Household.id, Household.building_id)
     )
     columns = ["household_id", "kind", "building_id", "first_at", "last_at", "count"]
-    for query in (checkins, visits):
+    for query in (kiosk, checkins, visits):
         session.execute(insert(HouseholdTouch).from_select(columns, query))
     session.flush()
     return int(session.scalar(select(func.count()).select_from(HouseholdTouch)) or 0)
@@ -160,20 +168,9 @@ def parse_kinds(values: Iterable[str]) -> tuple[str, ...]:
 
 def touch_rows(kinds: Iterable[str] = KINDS) -> Any:
     """(household_id, building_id, kind) of every household touched by one of ``kinds``: a
-    subquery over the two rollups (a household appears once per kind, at most)."""
-    kinds = tuple(kinds)
-    parts = []
-    if "kiosk" in kinds:
-        parts.append(
-            select(ResidentActivity.household_id.label("household_id"),
-                   ResidentActivity.building_id.label("building_id"),
-                   literal("kiosk").label("kind"))
-            .where(ResidentActivity.building_id != GUEST_BUILDING).distinct())
-    others = [k for k in kinds if k != "kiosk"]
-    if others:
-        parts.append(select(HouseholdTouch.household_id, HouseholdTouch.building_id,
-                            HouseholdTouch.kind).where(HouseholdTouch.kind.in_(others)))
-    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    subquery over :class:`HouseholdTouch` (a household appears once per kind, at most)."""
+    return (select(HouseholdTouch.household_id, HouseholdTouch.building_id, HouseholdTouch.kind)
+            .where(HouseholdTouch.kind.in_(tuple(kinds))).subquery())
 
 
 def reached_by_building(session: Session, kinds: Iterable[str] = KINDS) -> tuple[
@@ -221,11 +218,10 @@ class SheetDoor:
 def unreached_sheet(session: Session, building_id: int, *, personal: bool) -> list[SheetDoor]:
     """The door-knocking sheet of one building: every flat no touchpoint reached, by unit and
     natural room order, with its residents (full names and phones only when ``personal``)."""
-    played = exists().where(ResidentActivity.household_id == Household.id)
     touched = exists().where(HouseholdTouch.household_id == Household.id)
     doors = session.execute(
         select(Household.id, Household.unit, Household.room)
-        .where(Household.building_id == building_id, ~played, ~touched)).all()
+        .where(Household.building_id == building_id, ~touched)).all()
     people: dict[int, list[SheetPerson]] = {}
     ids = [d[0] for d in doors]
     for start in range(0, len(ids), 500):
@@ -244,10 +240,9 @@ def unreached_sheet(session: Session, building_id: int, *, personal: bool) -> li
 
 def building_choices(session: Session) -> list[dict[str, Any]]:
     """Buildings with their unreached-flat counts, for choosing a sheet (plot/building order)."""
-    played = exists().where(ResidentActivity.household_id == Household.id)
     touched = exists().where(HouseholdTouch.household_id == Household.id)
     open_counts = dict(session.execute(
-        select(Household.building_id, func.count()).where(~played, ~touched)
+        select(Household.building_id, func.count()).where(~touched)
         .group_by(Household.building_id)).all())
     return [{"id": b_id, "label": f"{p_no}号地块{b_no}栋", "unreached": open_counts.get(b_id, 0)}
             for b_id, b_no, p_no in session.execute(

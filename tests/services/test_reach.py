@@ -49,7 +49,7 @@ def test_each_touchpoint_reaches_a_household_and_rollup_equals_rebuild(
     assert unreached == {not_home.household.label, "2号地块1栋1单元105"}
 
     incremental = _touches(db)
-    assert [(k, n) for _h, k, _b, _f, _l, n in incremental] == [("checkin", 1), ("visit", 2)]
+    assert [(k, n) for _h, k, _b, _f, _l, n in incremental] == [("kiosk", 1), ("checkin", 1), ("visit", 2)]
     rollups.rebuild(db)
     assert _touches(db) == incremental
 

@@ -53,7 +53,13 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_rollup_household_touch_building_id'), 'rollup_household_touch',
                     ['building_id'])
-    # Check-ins made before this upgrade count as touchpoints at once.
+    # Plays and check-ins made before this upgrade count as touchpoints at once.
+    op.execute(
+        "INSERT INTO rollup_household_touch (household_id, kind, building_id, first_at, last_at, count) "
+        "SELECT household_id, 'kiosk', building_id, MIN(first_played_at), MAX(last_played_at), "
+        "SUM(sessions) FROM rollup_resident_activity WHERE building_id != 0 "
+        "GROUP BY household_id, building_id"
+    )
     op.execute(
         "INSERT INTO rollup_household_touch (household_id, kind, building_id, first_at, last_at, count) "
         "SELECT h.id, 'checkin', h.building_id, MIN(c.checked_in_at), MAX(c.checked_in_at), COUNT(*) "
@@ -67,5 +73,6 @@ def downgrade() -> None:
     op.drop_table('rollup_household_touch')
     op.drop_index('ix_door_visit_household_visited', table_name='door_visit')
     op.drop_table('door_visit')
-    with op.batch_alter_table('building', schema=None) as batch_op:
-        batch_op.drop_column('units')
+    # Plain DROP COLUMN (SQLite >= 3.35, PostgreSQL): a batch copy of ``building`` would fail on
+    # the tables that reference it and lose the roster triggers of 0007.
+    op.execute('ALTER TABLE building DROP COLUMN units')
