@@ -554,4 +554,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visits.save": ("保存走访记录", "Save the visit"),
     "visits.saved": ("已记录 {door} 的走访", "Visit to {door} recorded"),
     "visits.history": ("以往走访", "Earlier visits"),
+    # admin branch (issue 13): check-in by name or phone, staff-facing wording
+    "checkin.by_name": ("没带卡？按姓名或手机尾号签到", "No card? Check in by name or phone"),
+    "checkin.find_label": ("姓名或手机后 4 位", "Name or last 4 digits of the phone"),
+    "checkin.find_hint": ("如 张伟 或 1234", "e.g. 张伟 or 1234"),
+    "checkin.confirm_household": ("核对住址后签到", "Address confirmed: check in"),
+    "checkin.confirm_hint": ("请先向居民核对姓名和住址（楼栋、单元、门牌），再点签到。", "Ask the resident to confirm name and address (building, unit, door) before checking in."),
+    "checkin.staff.empty": ("没有读到卡号：请重新扫码，或在上方输入卡号。", "No code was read: scan again or type the code above."),
+    "checkin.staff.character": ("卡号含有无效字符：请核对后修改，或按姓名/手机尾号查找。", "The code has characters a card never has: correct it, or find the resident by name or phone."),
+    "checkin.staff.length": ("卡号位数不对：请核对后修改，或按姓名/手机尾号查找。", "The code has the wrong length: correct it, or find the resident by name or phone."),
+    "checkin.staff.checksum": ("卡号校验不通过（可能输错一位）：请核对后修改，或按姓名/手机尾号查找。", "The code does not check out (a character is probably wrong): correct it, or find the resident by name or phone."),
+    "checkin.staff.unknown": ("查无此卡：不是本社区的卡或已补办。请按姓名/手机尾号查找。", "No such card here (another community's, or replaced): find the resident by name or phone."),
+    "checkin.staff.revoked": ("这张卡已停用（补办或注销）：请按姓名/手机尾号查找，需要时为居民补办新卡。", "This card was revoked (replaced or anonymised): find the resident by name or phone, and issue a new card if needed."),
 }

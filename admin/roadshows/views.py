@@ -238,7 +238,9 @@ def cancel(event_id: uuid.UUID):
 def checkin(event_id: uuid.UUID):
     """The check-in screen: scanner input, camera scanning, the last result, large."""
     event = _event_or_404(event_id)
-    return render_template("roadshows/checkin.html", event=event, counts=service.counts(db(), event))
+    find = request.args.get("find", "").strip()[:32]
+    return render_template("roadshows/checkin.html", event=event, counts=service.counts(db(), event),
+                           find=find, found=resident_queries.lookup(db(), find) if find else [])
 
 
 _METHODS = {"scanner": CheckInMethod.SCANNER, "camera": CheckInMethod.CAMERA, "manual": CheckInMethod.MANUAL}
@@ -250,10 +252,19 @@ def _checkin_result(event: RoadshowEvent) -> tuple[dict, int]:
     raw = str(data.get("code", ""))[:200]
     method = _METHODS.get(str(data.get("method", "scanner")), CheckInMethod.SCANNER)
     lang = current_lang()
-    check = cards.identify(db(), raw)
-    if not check.ok:
-        return {"ok": False, "reason": check.reason, "message": check.message(lang)}, 422
-    resident = check.resident
+    raw_id = str(data.get("resident_id", ""))
+    if raw_id.isdigit():  # no card: found by name or phone and confirmed by the household
+        resident = db().get(Resident, int(raw_id))
+        if resident is None or resident.anonymised_at is not None:
+            return {"ok": False, "reason": "unknown", "message": t("checkin.staff.unknown")}, 422
+        method = CheckInMethod.MANUAL
+    else:
+        check = cards.identify(db(), raw)
+        if not check.ok:
+            # Staff-facing wording: the kiosk's text speaks to residents ("choose play as guest").
+            return {"ok": False, "reason": check.reason, "code": raw,
+                    "message": t(f"checkin.staff.{check.reason}")}, 422
+        resident = check.resident
     # Everything shown comes from the identify query; read it before taking the lock.
     nickname, building = resident.nickname, resident.household.building.label
     write_lock()  # identified without the lock: hold it only for the writes and the commit
@@ -291,7 +302,7 @@ def checkin_scan(event_id: uuid.UUID):
         return jsonify(result), status
     # Without JavaScript the form posts here; show the same screen with the result.
     return render_template("roadshows/checkin.html", event=event, counts=service.counts(db(), event),
-                           result=result), 200 if status == 200 else status
+                           result=result, find="", found=[]), 200 if status == 200 else status
 
 
 @bp.route("/<uuid:event_id>/attendance.xlsx")
