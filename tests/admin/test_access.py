@@ -20,6 +20,8 @@ API_OPEN = {"api.openapi"}
 VOLUNTEER_ALLOWED = {
     "home.index", "auth.password", "auth.logout",
     "roadshows.index", "roadshows.checkin", "roadshows.checkin_scan",
+    # Door-to-door work: the sheet (nicknames only for volunteers) and recording a visit.
+    "dashboards.unreached", "visits.new",
 }
 #: Changes a viewer may still make: only to their own session and password.
 VIEWER_MAY_POST = {"auth.logout", "auth.password"}
