@@ -9,6 +9,7 @@ def register_all(app: Flask) -> None:
     """Register every feature blueprint on ``app``."""
     from admin.audit_log.views import bp as audit_bp
     from admin.auth.views import bp as auth_bp
+    from admin.community.views import bp as community_bp
     from admin.content.views import bp as content_bp
     from admin.dashboards.views import bp as dashboards_bp
     from admin.exports.views import bp as exports_bp
@@ -18,9 +19,10 @@ def register_all(app: Flask) -> None:
     from admin.roadshows.records import bp as roadshow_records_bp
     from admin.roadshows.views import bp as roadshows_bp
     from admin.store.views import bp as store_bp
+    from admin.visits.views import bp as visits_bp
 
     for bp in (auth_bp, home_bp, residents_bp, roadshows_bp, dashboards_bp, store_bp, content_bp,
-               exports_bp, kiosks_bp, audit_bp, roadshow_records_bp):
+               exports_bp, kiosks_bp, audit_bp, roadshow_records_bp, community_bp, visits_bp):
         app.register_blueprint(bp)
 
     # The kiosk sync API: token-authenticated JSON, exempt from CSRF (registered after CSRFProtect).

@@ -41,7 +41,7 @@ def build_admin_app(cli: CliContext, *, http_cookies: bool, behind_proxy: bool):
     _prune_roster_changes(app)
     from pathlib import Path
 
-    from admin.residents.views import sweep_pending_imports
+    from admin.uploads import sweep_pending_imports
 
     sweep_pending_imports(Path(cli.settings.data_dir) / "imports")  # left by a previous run
     return app

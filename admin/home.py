@@ -16,7 +16,7 @@ from safezone.models import (
     Role,
     Site,
 )
-from safezone.services import roadshows
+from safezone.services import community, roadshows
 
 bp = Blueprint("home", __name__)
 
@@ -28,6 +28,11 @@ def index():
     if current_user.role == Role.VOLUNTEER:
         return redirect(url_for("roadshows.index"))
     session = db()
+    if community.the_site(session) is None:
+        # An empty database (``safezone init`` without the demo): set the community up first.
+        if current_user.role == Role.ADMIN:
+            return redirect(url_for("community.index"))
+        return render_template("home.html", stats=None, upcoming=[], no_site=True)
     target = session.scalar(select(func.coalesce(func.sum(Site.household_target), 0))) or 0
     reached = session.scalar(select(func.count(func.distinct(ResidentActivity.household_id)))) or 0
     stats = {

@@ -16,6 +16,7 @@ MENU = [
     ("exports.index", "nav.exports", "download"),
     ("kiosks.index", "nav.kiosks", "monitor"),
     ("audit_log.index", "nav.audit", "shield"),
+    ("community.index", "nav.community", "home"),
     ("auth.staff", "nav.staff", "key"),
 ]
 

@@ -1,4 +1,6 @@
-"""Dashboard latency at district scale: 5,000 residents, 1,000,000 answers.
+"""Dashboard latency at district scale: 5,000 residents (``--residents 70000`` for a district),
+1,000,000 answers, and reach through all three touchpoints (kiosk plays, roadshow check-ins,
+door-to-door visits) with the per-building door-knocking sheet.
 
 Builds the data set on SQLite (a temporary file) and on PostgreSQL (127.0.0.1:5432, trust auth,
 database ``test`` — skipped with a message when no server answers), rebuilds the rollups with the
@@ -9,7 +11,7 @@ logged-in viewer (routing, login check, the dashboards call and ``jsonify``), si
 the target is about.
 
     .venv/bin/python bench/bench_dashboards.py [--runs 30] [--answers 1000000] [--only sqlite]
-        [--case plays_over_time] [--case reach ...]
+        [--residents 70000] [--case plays_over_time] [--case reach ...]
 
 ``--case`` (repeatable) times only the dashboards whose name contains one of the given texts.
 """
@@ -43,8 +45,9 @@ from safezone.models import (
     Resident,
     RoadshowEvent,
     Site,
+    VisitOutcome,
 )
-from safezone.services import dashboards, roadshows, rollups
+from safezone.services import dashboards, reach, roadshows, rollups
 
 TARGET_MS = 100.0
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -85,22 +88,20 @@ def _uuid7(ms: int, rng: random.Random) -> uuid.UUID:
 
 
 def build_community(session: Session, rng: random.Random) -> list[tuple[int, int]]:
-    """Site, 3 plots, 18 buildings, 1,462 households, 5,000 residents (ORM, small);
-    returns (resident id, household id) pairs."""
+    """Site, plots of 6 buildings (18 buildings for the compound, ~100 flats a building for a
+    district), HOUSEHOLDS households, RESIDENTS residents; returns (resident id, household id)."""
     site = Site(name="锦秀城三期", household_target=HOUSEHOLDS)
-    buildings = [
-        Building(plot=plot, number=n)
-        for plot in (Plot(site=site, number=p) for p in (1, 2, 3))
-        for n in range(1, 7)
-    ]
+    count = max(18, HOUSEHOLDS // 100)
+    plots = [Plot(site=site, number=p) for p in range(1, -(-count // 6) + 1)]
+    buildings = [Building(plot=plots[i // 6], number=1 + i % 6) for i in range(count)]
     session.add(site)
     session.add_all(buildings)
     session.flush()
     households = [
         {
-            "building_id": buildings[i % 18].id,
-            "unit": 1 + (i // 18) % 3,
-            "room": f"{1 + (i // 54) % 30:02d}{1 + i % 4:02d}",
+            "building_id": buildings[i % count].id,
+            "unit": 1 + (i // count) % 3,
+            "room": f"{1 + (i // (3 * count)) % 33}{1 + (i // (99 * count)) % 4:02d}",
             "created_at": NOW,
         }
         for i in range(HOUSEHOLDS)
@@ -275,6 +276,13 @@ def add_roadshows(
                 now=start + timedelta(minutes=rng.randrange(100)),
             )
         events.append(event)
+    # Door-to-door visits to one household in 20 (every fifth finds nobody home).
+    households = session.query(Household).all()
+    for n, household in enumerate(rng.sample(households, len(households) // 20)):
+        at = NOW - timedelta(days=rng.randrange(1, 80))
+        reach.record_visit(session, household, visitor="志愿者", visited_at=at,
+                           outcome=VisitOutcome.NOT_HOME if n % 5 == 0 else VisitOutcome.TALKED,
+                           topic=rng.choice(TOPICS), note=None, now=NOW, actor_label="bench")
     return events
 
 
@@ -334,6 +342,8 @@ def cases(event_ids: list[Any]) -> list[tuple[str, Callable[[Session], Any]]]:
 
     return [
         ("reach", dashboards.reach),
+        ("reach via visit", lambda s: dashboards.reach(s, ["visit"])),
+        ("unreached_sheet one building", lambda s: reach.unreached_sheet(s, 1, personal=True)),
         ("plays_over_time 30d", lambda s: dashboards.plays_over_time(s, 30, NOW)),
         ("plays_over_time 365d", lambda s: dashboards.plays_over_time(s, 365, NOW)),
         ("topics all", lambda s: dashboards.topics(s)),
@@ -439,7 +449,9 @@ def endpoints(event_ids: list[Any]) -> list[str]:
     """Every URL the dashboard page fetches, for each time window it offers."""
     middle = event_ids[len(event_ids) // 2]
     urls = ["/dashboards/api/reach", "/dashboards/api/plays?days=30", "/dashboards/api/plays?days=365",
-            f"/dashboards/api/roadshow-impact/{middle}", "/dashboards/api/unreached"]
+            f"/dashboards/api/roadshow-impact/{middle}", "/dashboards/api/unreached",
+            "/dashboards/reach", "/dashboards/reach?via=checkin&via=visit",
+            "/dashboards/unreached?building=1"]
     for days in (30, 0):
         urls += [f"/dashboards/api/{name}?days={days}" for name in ("topics", "age-groups", "buildings", "weakest")]
     return urls
@@ -484,7 +496,7 @@ def time_endpoints(
                         samples.append(elapsed)
                 samples.sort()
                 p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-                name = path.removeprefix("/dashboards/api/").replace(str(event_ids[len(event_ids) // 2]), "<event>")
+                name = path.removeprefix("/dashboards/api/").removeprefix("/dashboards/").replace(str(event_ids[len(event_ids) // 2]), "<event>")
                 results.append((name, statistics.median(samples), p95))
         finally:
             app.extensions["safezone"].database.dispose()
@@ -513,10 +525,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--answers", type=int, default=1_000_000)
+    parser.add_argument("--residents", type=int, default=5_000,
+                        help="residents (households: one per 3.4, as in the compound)")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--case", action="append", metavar="TEXT",
                         help="time only dashboards whose name contains TEXT (repeatable)")
     args = parser.parse_args(argv)
+    global RESIDENTS, HOUSEHOLDS
+    if args.residents != 5_000:
+        RESIDENTS, HOUSEHOLDS = args.residents, round(args.residents / 3.42)
     # Checked before the (minutes-long) build, with placeholder event ids.
     select_cases(cases([None] * EVENTS), args.case)
     worst = 0.0

@@ -51,6 +51,9 @@ class Settings:
     #: Redis URL (``redis://host:6379/0``) for admin sessions shared by several servers; empty:
     #: sessions live in the database, which every admin process already shares.
     session_redis_url: str = ""
+    #: Roadshow check-in opens this many minutes before the start (and closes at the end of the
+    #: event's local day); enforced by ``safezone.services.roadshows.check_in``.
+    checkin_opens_minutes: int = 120
 
     @property
     def resolved_database_url(self) -> str:

@@ -131,7 +131,11 @@ def _staff_page(form: StaffForm, one_time: tuple[str, str] | None = None,
                 one_time_key: str = "staff.one_time"):
     users = db().scalars(select(StaffUser).order_by(StaffUser.username)).all()
     return render_template("auth/staff.html", form=form, users=users, one_time=one_time,
-                           one_time_key=one_time_key, roles=[r.value for r in Role])
+                           one_time_key=one_time_key,
+                           # Least privilege first and preselected: a new account reads only
+                           # until an administrator deliberately gives it more.
+                           roles=[Role.VIEWER.value, Role.VOLUNTEER.value, Role.STAFF.value,
+                                  Role.ADMIN.value])
 
 
 @bp.route("/staff", methods=["GET", "POST"])

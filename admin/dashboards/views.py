@@ -6,18 +6,18 @@ import uuid
 from datetime import timedelta
 
 from flask import Blueprint, abort, jsonify, render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from admin.content_bank import question_text
 from admin.db import db
 from admin.i18n import current_lang
 from admin.params import record_id, whole_number
-from admin.residents import queries as resident_queries
 from admin.roadshows import suggestions
-from admin.security import READERS, roles
+from admin.security import CHECKERS, EVERYONE, READERS, roles
 from admin.state import now
-from safezone.models import RoadshowEvent
-from safezone.services import dashboards
+from safezone.models import RoadshowEvent, VisitOutcome
+from safezone.services import dashboards, reach
 from safezone.services.localtime import local_day
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
@@ -43,11 +43,24 @@ def index():
                            ideas=suggestions.ideas())
 
 
+def _kinds() -> tuple[str, ...]:
+    return reach.parse_kinds(request.args.getlist("via"))
+
+
 @bp.route("/api/reach")
 @roles(*READERS, json=True)
 def api_reach():
-    """Reach overall, per plot and per building."""
-    return jsonify(dashboards.reach(db()))
+    """Reach overall, per plot and per building (``?via=kiosk&via=checkin&via=visit``)."""
+    return jsonify(dashboards.reach(db(), _kinds()))
+
+
+@bp.route("/reach")
+@roles(*READERS)
+def reach_page():
+    """Reach per building through each touchpoint, filterable, with the definition stated."""
+    kinds = _kinds()
+    return render_template("dashboards/reach.html", data=dashboards.reach(db(), kinds),
+                           kinds=kinds, all_kinds=reach.KINDS)
 
 
 @bp.route("/api/plays")
@@ -108,10 +121,19 @@ def api_unreached():
 
 
 @bp.route("/unreached")
-@roles(*READERS)
+@roles(*EVERYONE)
 def unreached():
-    """Printable list of households never reached, by building."""
-    building_id = record_id(request.args.get("building", ""))
-    rows = dashboards.unreached_households(db(), building_id=building_id)
-    return render_template("dashboards/unreached.html", rows=rows, building_id=building_id,
-                           buildings=resident_queries.buildings(db()))
+    """The door-knocking sheet: one building's flats no touchpoint reached, in natural room
+    order, printable and usable on a phone (names and phones for roles that may see them)."""
+    choices = reach.building_choices(db())
+    raw = request.args.get("building", "")
+    building_id = record_id(raw) if raw else next(
+        (c["id"] for c in choices if c["unreached"]), choices[0]["id"] if choices else None)
+    building = next((c for c in choices if c["id"] == building_id), None)
+    if raw and building is None:
+        abort(404)
+    personal = current_user.may('personal_data.view')
+    doors = reach.unreached_sheet(db(), building_id, personal=personal) if building else []
+    return render_template("dashboards/unreached.html", doors=doors, building=building,
+                           choices=choices, personal=personal, outcomes=list(VisitOutcome),
+                           can_record=current_user.role in CHECKERS)

@@ -96,3 +96,23 @@ def cards_of(session: Session, resident_id: int) -> list[Card]:
     return list(session.scalars(
         select(Card).where(Card.resident_id == resident_id).order_by(Card.issued_at.desc(), Card.id.desc())
     ).all())
+
+
+def lookup(session: Session, text: str, limit: int = 10) -> list[Resident]:
+    """Residents for a check-in without a card: four digits match the phone's last four, any
+    other text a part of the full name or nickname. Current residents only, by address."""
+    text = text.strip()[:32]
+    if not text:
+        return []
+    if len(text) == 4 and text.isdigit():
+        match = Resident.phone.like(f"%{text}")
+    else:
+        like = f"%{text.replace('%', '').replace('_', '')}%"
+        match = or_(Resident.full_name.like(like), Resident.nickname.like(like))
+    return list(session.scalars(
+        select(Resident).join(Resident.household).join(Household.building).join(Building.plot)
+        .where(match, Resident.anonymised_at.is_(None))
+        .options(joinedload(Resident.household).joinedload(Household.building).joinedload(Building.plot))
+        .order_by(Plot.number, Building.number, Household.unit, func.length(Household.room),
+                  Household.room, Resident.id)
+        .limit(limit)).all())

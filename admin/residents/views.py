@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
-import secrets
-import time
-from datetime import datetime, timedelta
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -17,12 +12,12 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
+from admin import uploads
 from admin.audit import audit
 from admin.db import db, discard_changes
 from admin.i18n import bilingual, current_lang, t
@@ -36,12 +31,14 @@ from safezone.cards.sheets import PrintableCard, write_card_sheets
 from safezone.importing import (
     ImportFileError,
     ImportRefused,
+    ResidentRefused,
+    RowError,
+    add_resident,
     apply_import,
     plan_import,
     read_table_bytes,
 )
-from safezone.models import AgeGroup, Household, Resident
-from safezone.private_files import private_dir, write_private
+from safezone.models import AgeGroup, Building, Household, Resident
 from safezone.services import community, points
 
 bp = Blueprint("residents", __name__, url_prefix="/residents")
@@ -49,7 +46,6 @@ bp = Blueprint("residents", __name__, url_prefix="/residents")
 #: Rows of the import preview shown in full (errors are always all shown).
 PREVIEW_ROWS = 20
 #: An uploaded list waits this long for its confirmation; then it is refused and deleted.
-PENDING_IMPORT_LIFETIME = timedelta(hours=1)
 
 
 def _int_arg(name: str) -> int | None:
@@ -99,6 +95,49 @@ def index():
         "residents/index.html", rows=rows, total=total, page=min(page, pages), pages=pages,
         f=f, buildings=buildings, plots=plots, with_card=with_card, page_args=page_args,
     )
+
+
+#: Form fields of "add a resident", in the import's column keys (one validation rule for both).
+NEW_FIELDS = ("name", "nickname", "unit", "room", "age_group", "birth_year", "phone")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(*EDITORS)
+def new():
+    """Register one resident; with ``?household=ID`` a new member of that flat."""
+    household_id = _int_arg("household")
+    household = db().get(Household, household_id) if household_id else None
+    if household_id and household is None:
+        abort(404)
+    values = {key: request.form.get(key, "").strip() for key in NEW_FIELDS}
+    building_id = household.building_id if household else (
+        int(request.form["building"]) if request.form.get("building", "").isdigit() else None)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        building = db().get(Building, building_id) if building_id else None
+        if household is not None:
+            values.update(unit=str(household.unit), room=household.room)
+        if building is not None:
+            values.update(plot=str(building.plot.number), building=str(building.number))
+        else:
+            values.update(plot="", building="")
+        values["consent"] = "是" if request.form.get("consent") == "1" else "否"
+        try:
+            person = add_resident(db(), values, now=now(), **_actor())
+        except (ResidentRefused, ImportRefused) as exc:
+            discard_changes()
+            found = exc.errors if isinstance(exc, ResidentRefused) else [
+                RowError(1, "building", str(exc))]
+            for error in found:
+                errors.setdefault(error.field, bilingual(error.message))
+        else:
+            flash(t("residents.added", name=person.full_name), "success")
+            return redirect(url_for("residents.detail", resident_id=person.id))
+    return render_template(
+        "residents/new.html", values=values, errors=errors, household=household,
+        building_id=building_id, buildings=queries.buildings(db()),
+        age_groups=[a.value for a in AgeGroup], consent=request.form.get("consent") == "1",
+    ), (422 if errors else 200)
 
 
 @bp.route("/<int:resident_id>", methods=["GET", "POST"])
@@ -255,46 +294,6 @@ def print_cards():
 # import: upload → preview (every row checked, nothing written) → confirm (all or nothing)
 
 
-def _import_dir() -> Path:
-    """The folder of pending uploads (0700; each upload 0600: residents' names and phones)."""
-    return private_dir(Path(state().settings.data_dir) / "imports")
-
-
-def sweep_pending_imports(folder: Path, *, older_than: timedelta = PENDING_IMPORT_LIFETIME) -> int:
-    """Delete uploads left unconfirmed longer than ``older_than`` (by file age); return how many.
-
-    Runs at every upload and when the admin starts, so an abandoned preview never keeps a
-    resident list on disk for long.
-    """
-    if not folder.is_dir():
-        return 0
-    cutoff = time.time() - older_than.total_seconds()
-    removed = 0
-    for path in folder.iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-        except FileNotFoundError:  # another process swept it first
-            continue
-    return removed
-
-
-def _pending_upload() -> tuple[Path, str] | None:
-    pending = session.get("pending_import")
-    if not pending or not re.fullmatch(r"[0-9a-f]{32}", pending.get("token", "")):
-        return None
-    path = _import_dir() / pending["token"]
-    try:
-        uploaded = datetime.fromisoformat(pending.get("at", ""))
-    except (TypeError, ValueError):
-        uploaded = None
-    if uploaded is None or now() - uploaded > PENDING_IMPORT_LIFETIME:
-        path.unlink(missing_ok=True)  # expired: the list does not stay on disk
-        return None
-    return (path, pending["name"]) if path.is_file() else None
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @roles(*EDITORS)
 def import_upload():
@@ -314,16 +313,10 @@ def import_upload():
         except ImportRefused as exc:
             form.file.errors.append(bilingual(str(exc)))
             return render_template("residents/import.html", form=form)
-        previous = _pending_upload()
-        if previous is not None:  # one pending preview per session: drop the older upload
-            previous[0].unlink(missing_ok=True)
-        token = secrets.token_hex(16)
-        sweep_pending_imports(_import_dir())
-        write_private(_import_dir() / token, data)
-        session["pending_import"] = {"token": token, "name": upload.filename or name,
-                                     "at": now().isoformat()}
+        uploads.stash("import", data, upload.filename or name)
         return render_template(
-            "residents/import_preview.html", plan=plan, preview=plan.rows_ok[:PREVIEW_ROWS],
+            "residents/import_preview.html", plan=plan, preview=plan.adds[:PREVIEW_ROWS],
+            changes=plan.updates[:PREVIEW_ROWS],
             errors=[(e.row, e.field, bilingual(e.message)) for e in plan.errors],
         )
     return render_template("residents/import.html", form=form)
@@ -333,9 +326,9 @@ def import_upload():
 @roles(*EDITORS)
 def import_confirm():
     """Write the previewed list — re-checked now, and only if every row is valid."""
-    pending = _pending_upload()
+    pending = uploads.pending("import")
     if pending is None:
-        session.pop("pending_import", None)
+        uploads.drop("import")
         flash(t("import.expired"), "error")
         return redirect(url_for("residents.import_upload"))
     path, name = pending
@@ -348,9 +341,9 @@ def import_confirm():
         flash(bilingual(str(exc)), "error")
         return redirect(url_for("residents.import_upload"))
     finally:
-        path.unlink(missing_ok=True)
-        session.pop("pending_import", None)
-    flash(t("import.done", residents=result.residents, households=result.households_created), "success")
+        uploads.drop("import")
+    flash(t("import.done_update", residents=result.residents, households=result.households_created,
+            updated=result.updated), "success")
     return redirect(url_for("residents.index"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -26,7 +27,7 @@ from admin.residents import queries as resident_queries
 from admin.roadshows import calendar, suggestions
 from admin.roadshows.forms import TOPICS, form_defaults, parse_event_form
 from admin.security import CHECKERS, EDITORS, READERS, Permission, granted, roles
-from admin.state import now
+from admin.state import now, state
 from safezone import exports
 from safezone.cards import service as cards
 from safezone.models import (
@@ -277,7 +278,9 @@ def checkin(event_id: uuid.UUID):
     event = _event_or_404(event_id)
     if not _may_check_in(event):  # a volunteer not assigned to this roadshow
         abort(403)
-    return render_template("roadshows/checkin.html", event=event, counts=service.counts(db(), event))
+    find = request.args.get("find", "").strip()[:32]
+    return render_template("roadshows/checkin.html", event=event, counts=service.counts(db(), event),
+                           find=find, found=resident_queries.lookup(db(), find) if find else [])
 
 
 _METHODS = {"scanner": CheckInMethod.SCANNER, "camera": CheckInMethod.CAMERA, "manual": CheckInMethod.MANUAL}
@@ -290,16 +293,26 @@ def _checkin_result(event: RoadshowEvent) -> tuple[dict, int]:
     raw = str(data.get("code", ""))[:200]
     method = _METHODS.get(str(data.get("method", "scanner")), CheckInMethod.SCANNER)
     lang = current_lang()
-    check = cards.identify(db(), raw)
-    if not check.ok:
-        return {"ok": False, "reason": check.reason, "message": check.message(lang)}, 422
-    resident = check.resident
+    raw_id = str(data.get("resident_id", ""))
+    if raw_id.isdigit():  # no card: found by name or phone and confirmed by the household
+        resident = db().get(Resident, int(raw_id))
+        if resident is None or resident.anonymised_at is not None:
+            return {"ok": False, "reason": "unknown", "message": t("checkin.staff.unknown")}, 422
+        method = CheckInMethod.MANUAL
+    else:
+        check = cards.identify(db(), raw)
+        if not check.ok:
+            # Staff-facing wording: the kiosk's text speaks to residents ("choose play as guest").
+            return {"ok": False, "reason": check.reason, "code": raw,
+                    "message": t(f"checkin.staff.{check.reason}")}, 422
+        resident = check.resident
     # Everything shown comes from the identify query; read it before taking the lock.
     nickname, building = resident.nickname, resident.household.building.label
     write_lock()  # identified without the lock: hold it only for the writes and the commit
     try:
         service.check_in(db(), event, resident, method=method, now=now(),
-                         operator_id=current_user.id, actor_label=current_user.label)
+                         operator_id=current_user.id, actor_label=current_user.label,
+                         opens_before=timedelta(minutes=state().settings.checkin_opens_minutes))
     except service.AlreadyCheckedIn as exc:
         discard_changes()
         return {"ok": False, "reason": "already", "message": exc.message(lang),
@@ -332,7 +345,7 @@ def checkin_scan(event_id: uuid.UUID):
         return jsonify(result), status
     # Without JavaScript the form posts here; show the same screen with the result.
     return render_template("roadshows/checkin.html", event=event, counts=service.counts(db(), event),
-                           result=result), 200 if status == 200 else status
+                           result=result, find="", found=[]), 200 if status == 200 else status
 
 
 @bp.route("/<uuid:event_id>/attendance.xlsx")

@@ -25,6 +25,7 @@ CORE_COMMANDS: dict[str, str] = {
     "cards": "safezone.cli.cards_cmd:cards",
     "demo-data": "safezone.cli.community_cmd:demo_data_cmd",
     "residents": "safezone.cli.community_cmd:residents_group",
+    "community": "safezone.cli.setup_cmd:community_group",
     "sync": "safezone.cli.sync_cmd:sync_cmd",
     "kiosks": "safezone.cli.sync_cmd:kiosks",
     "staff": "safezone.cli.staff_cmd:staff_group",

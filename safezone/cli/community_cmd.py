@@ -197,13 +197,19 @@ def import_cmd(cli: CliContext, file: Path, dry_run: bool) -> None:
 
             click.echo(
                 f"{file}: 编码 encoding {table.encoding}, {plan.total_rows} 行 rows, "
-                f"{len(plan.rows_ok)} 可导入 ok, {len(plan.new_household_keys)} 新户 new households, "
+                f"{len(plan.adds)} 新增 add, {len(plan.updates)} 更新 change, "
+                f"{plan.unchanged} 不变 unchanged, {len(plan.new_household_keys)} 新户 new households, "
                 f"{len(plan.errors)} 错误 errors"
             )
-            for planned in plan.rows_ok[:PREVIEW_ROWS]:
+            for planned in plan.adds[:PREVIEW_ROWS]:
                 click.echo(
                     f"  row {planned.row}: {planned.full_name} ({planned.nickname}) "
                     f"{planned.address} {planned.age_group.value}"
+                )
+            for planned in plan.updates[:PREVIEW_ROWS]:
+                click.echo(
+                    f"  row {planned.row}: {planned.full_name} {planned.address} "
+                    f"更新 change: {', '.join(planned.changes)}"
                 )
             if plan.errors:
                 for error in plan.errors:
@@ -218,8 +224,9 @@ def import_cmd(cli: CliContext, file: Path, dry_run: bool) -> None:
     finally:
         db.dispose()
     click.echo(
-        f"已导入 {result.residents} 位居民，新建 {result.households_created} 户 / "
-        f"imported {result.residents} residents, {result.households_created} new households"
+        f"已导入 {result.residents} 位居民，新建 {result.households_created} 户，更新 {result.updated} 位 / "
+        f"imported {result.residents} residents, {result.households_created} new households, "
+        f"{result.updated} updated"
     )
 
 

@@ -9,15 +9,29 @@ Typical use::
         session.commit()
 """
 
-from safezone.importing.columns import COLUMNS, Column, column_for_header, known_headers_text
+from safezone.importing.columns import (
+    COLUMNS,
+    REGISTER_COLUMNS,
+    Column,
+    column_for_header,
+    known_headers_text,
+)
 from safezone.importing.plan import (
     ImportPlan,
     ImportRefused,
     ImportResult,
     PlannedResident,
+    ResidentRefused,
     RowError,
+    add_resident,
     apply_import,
     plan_import,
+)
+from safezone.importing.register import (
+    PlannedHousehold,
+    RegisterPlan,
+    apply_register,
+    plan_register,
 )
 from safezone.importing.table import (
     ImportFileError,
@@ -29,19 +43,26 @@ from safezone.importing.table import (
 
 __all__ = [
     "COLUMNS",
+    "REGISTER_COLUMNS",
     "Column",
     "ImportFileError",
     "ImportPlan",
     "ImportRefused",
     "ImportResult",
+    "PlannedHousehold",
     "PlannedResident",
+    "RegisterPlan",
+    "ResidentRefused",
     "RowError",
     "Table",
     "TableRow",
+    "add_resident",
     "apply_import",
+    "apply_register",
     "column_for_header",
     "known_headers_text",
     "plan_import",
+    "plan_register",
     "read_table",
     "read_table_bytes",
 ]

@@ -46,17 +46,29 @@ def _header_key(text: str) -> str:
     return " ".join(folded.split())
 
 
-_BY_HEADER: dict[str, Column] = {}
-for _column in COLUMNS:
-    for _spelling in (_column.zh, _column.en, *_column.aliases):
-        _BY_HEADER[_header_key(_spelling)] = _column
+#: The household register (台账): one row per flat, no people.
+REGISTER_COLUMNS: tuple[Column, ...] = (
+    *(c for c in COLUMNS if c.key in ("plot", "building", "unit", "room")),
+)
 
 
-def column_for_header(header: str) -> Column | None:
+def _header_index(columns: tuple[Column, ...]) -> dict[str, Column]:
+    index: dict[str, Column] = {}
+    for column in columns:
+        for spelling in (column.zh, column.en, *column.aliases):
+            index[_header_key(spelling)] = column
+    return index
+
+
+_BY_HEADER = {COLUMNS: _header_index(COLUMNS), REGISTER_COLUMNS: _header_index(REGISTER_COLUMNS)}
+
+
+def column_for_header(header: str, columns: tuple[Column, ...] = COLUMNS) -> Column | None:
     """The known column a header names (``姓名``, ``Name ``, ``电话*``...), or None."""
-    return _BY_HEADER.get(_header_key(header))
+    index = _BY_HEADER.get(columns) or _header_index(columns)
+    return index.get(_header_key(header))
 
 
-def known_headers_text() -> str:
+def known_headers_text(columns: tuple[Column, ...] = COLUMNS) -> str:
     """``姓名/name, 昵称/nickname, ...`` for error messages."""
-    return ", ".join(column.label for column in COLUMNS)
+    return ", ".join(column.label for column in columns)

@@ -100,6 +100,10 @@ class PlannedResident:
     consent: bool
     #: Existing household, or None when the import creates it.
     household_id: int | None
+    #: The registered resident this row updates (same flat, same full name), or None: a new one.
+    resident_id: int | None = None
+    #: Fields the row changes on that resident (empty: unchanged).
+    changes: tuple[str, ...] = ()
 
     @property
     def address(self) -> str:
@@ -128,6 +132,26 @@ class ImportPlan:
         """True when the plan can be applied."""
         return not self.errors
 
+    @property
+    def unknown_buildings(self) -> bool:
+        """True when some rows name a plot or building that is not set up (next step: set-up)."""
+        return any(e.field in ("plot", "building") for e in self.errors)
+
+    @property
+    def adds(self) -> list[PlannedResident]:
+        """Rows that register a new resident."""
+        return [r for r in self.rows_ok if r.resident_id is None]
+
+    @property
+    def updates(self) -> list[PlannedResident]:
+        """Rows that change a registered resident."""
+        return [r for r in self.rows_ok if r.resident_id is not None and r.changes]
+
+    @property
+    def unchanged(self) -> int:
+        """Rows that match a registered resident exactly."""
+        return sum(1 for r in self.rows_ok if r.resident_id is not None and not r.changes)
+
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -135,6 +159,8 @@ class ImportResult:
 
     residents: int
     households_created: int
+    #: Registered residents changed by the import (re-import of the master file).
+    updated: int = 0
 
 
 def _msg(zh: str, en: str) -> str:
@@ -195,16 +221,20 @@ def plan_import(
             .where(Plot.site_id == site.id)
         )
     }
-    registered: set[tuple[int, str | None]] = {
-        (household_id, full_name)
-        for household_id, full_name in session.execute(
-            select(Resident.household_id, Resident.full_name)
+    # The stable key of a resident is flat + full name (README: re-importing the master file).
+    registered: dict[tuple[int, str], _Registered] = {
+        (row.household_id, row.full_name): _Registered(*row)
+        for row in session.execute(
+            select(Resident.household_id, Resident.full_name, Resident.id, Resident.nickname,
+                   Resident.age_group, Resident.birth_year, Resident.phone, Resident.consent)
             .join(Household)
             .join(Building)
             .join(Plot)
-            .where(Plot.site_id == site.id, Resident.full_name.is_not(None))
+            .where(Plot.site_id == site.id, Resident.full_name.is_not(None),
+                   Resident.anonymised_at.is_(None))
         )
     }
+    columns = set(table.keys)
 
     plan = ImportPlan(
         source=table.source, encoding=table.encoding, site_id=site.id, total_rows=len(table.rows)
@@ -231,21 +261,52 @@ def plan_import(
             continue
         seen_in_file[key] = row.number
         household_id = households.get((planned.building_id, planned.unit, planned.room))
-        if household_id is not None and (household_id, planned.full_name) in registered:
-            plan.errors.append(
-                RowError(
-                    row.number,
-                    "name",
-                    _msg(
-                        f"{planned.address} 已登记过“{planned.full_name}”",
-                        f"{planned.full_name} is already registered at {planned.address}",
-                    ),
-                )
-            )
-            continue
-        plan.rows_ok.append(_with_household(planned, household_id))
+        known = registered.get((household_id, planned.full_name)) if household_id else None
+        planned = _with_household(planned, household_id)
+        if known is not None:
+            planned = _as_update(planned, known, row, columns)
+        plan.rows_ok.append(planned)
     plan.errors.sort(key=lambda e: e.row)
     return plan
+
+
+@dataclass(frozen=True)
+class _Registered:
+    household_id: int
+    full_name: str
+    id: int
+    nickname: str
+    age_group: AgeGroup
+    birth_year: int | None
+    phone: str | None
+    consent: bool
+
+
+def _as_update(
+    planned: PlannedResident, known: _Registered, row: TableRow, columns: set[str]
+) -> PlannedResident:
+    """The row as an update of ``known``: a field changes only where the file says something.
+
+    Empty optional cells (nickname, birth year, phone) keep what is registered, so a partial
+    master file never wipes data; consent changes only when the file has a consent column.
+    """
+    wanted: dict[str, object] = {"age_group": planned.age_group}
+    if _fold(row.values.get("nickname", "")):
+        wanted["nickname"] = planned.nickname
+    if planned.birth_year is not None:
+        wanted["birth_year"] = planned.birth_year
+    if planned.phone is not None:
+        wanted["phone"] = planned.phone
+    if "consent" in columns:
+        wanted["consent"] = planned.consent
+    changes = tuple(sorted(k for k, v in wanted.items() if getattr(known, k) != v))
+    values = dict(planned.__dict__)
+    # Unchanged fields are carried over so apply_import can write the row as a whole.
+    for name in ("nickname", "birth_year", "phone", "consent"):
+        if name not in wanted:
+            values[name] = getattr(known, name)
+    values.update(resident_id=known.id, changes=changes)
+    return PlannedResident(**values)
 
 
 def _with_household(planned: PlannedResident, household_id: int | None) -> PlannedResident:
@@ -503,6 +564,7 @@ def apply_import(
         )
     if not plan.rows_ok:
         raise ImportRefused(_msg("没有可导入的居民", "there are no residents to import"))
+    adds, updates = plan.adds, plan.updates
 
     new_keys = sorted(plan.new_household_keys)
     household_ids: dict[tuple[int, int, str], int] = {}
@@ -512,30 +574,39 @@ def apply_import(
             [{"building_id": b, "unit": u, "room": r, "created_at": now} for b, u, r in new_keys],
         ).all()
         household_ids = dict(zip(new_keys, ids, strict=True))
-    session.execute(
-        # render_nulls keeps rows with and without phone/birth year in one batch.
-        insert(Resident).execution_options(render_nulls=True),
-        [
-            {
-                "household_id": (
-                    r.household_id
-                    if r.household_id is not None
-                    else household_ids[(r.building_id, r.unit, r.room)]
-                ),
-                "full_name": r.full_name,
-                "nickname": r.nickname,
-                "age_group": r.age_group,
-                "birth_year": r.birth_year,
-                "phone": r.phone,
-                "consent": r.consent,
-                "consent_at": now if r.consent else None,
-                "created_at": now,
-            }
-            for r in plan.rows_ok
-        ],
-    )
+    for r in updates:
+        person = session.get(Resident, r.resident_id)
+        assert person is not None
+        for name in r.changes:
+            setattr(person, name, getattr(r, name))
+        if "consent" in r.changes:
+            person.consent_at = now
+    if adds:
+        session.execute(
+            # render_nulls keeps rows with and without phone/birth year in one batch.
+            insert(Resident).execution_options(render_nulls=True),
+            [
+                {
+                    "household_id": (
+                        r.household_id
+                        if r.household_id is not None
+                        else household_ids[(r.building_id, r.unit, r.room)]
+                    ),
+                    "full_name": r.full_name,
+                    "nickname": r.nickname,
+                    "age_group": r.age_group,
+                    "birth_year": r.birth_year,
+                    "phone": r.phone,
+                    "consent": r.consent,
+                    "consent_at": now if r.consent else None,
+                    "created_at": now,
+                }
+                for r in adds
+            ],
+        )
     session.flush()
-    result = ImportResult(residents=len(plan.rows_ok), households_created=len(new_keys))
+    result = ImportResult(residents=len(adds), households_created=len(new_keys),
+                          updated=len(updates))
     audit.record(
         session,
         action="resident.import",
@@ -549,6 +620,64 @@ def apply_import(
             "encoding": plan.encoding,
             "residents": result.residents,
             "households_created": result.households_created,
+            "updated": result.updated,
+            "unchanged": plan.unchanged,
         },
     )
     return result
+
+
+class ResidentRefused(ValueError):
+    """:func:`add_resident` found problems; ``errors`` name the field of each."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+
+def add_resident(
+    session: Session,
+    values: dict[str, str],
+    *,
+    now: datetime,
+    actor_label: str,
+    actor_id: int | None = None,
+    site: Site | None = None,
+    rng: random.Random | None = None,
+) -> Resident:
+    """Register one resident from form ``values`` (the import's column keys), flushed and audited.
+
+    The same checks as a row of an import (one rule for both); the flat is created when it is
+    new. A person already registered in that flat under the same full name is refused (edit
+    them instead). Raises :class:`ResidentRefused` with every problem.
+    """
+    table = Table(source="form", encoding="form", headers=list(values), keys=list(values),
+                  rows=[TableRow(number=1, values=values)])
+    plan = plan_import(session, table, site=site, now=now, rng=rng or random.Random())
+    if plan.errors:
+        raise ResidentRefused(plan.errors)
+    planned = plan.rows_ok[0]
+    if planned.resident_id is not None:
+        raise ResidentRefused([RowError(1, "name", _msg(
+            f"{planned.address} 已登记过“{planned.full_name}”，请直接编辑",
+            f"{planned.full_name} is already registered at {planned.address}; edit them instead"))])
+    household_id = planned.household_id
+    if household_id is None:
+        household = Household(building_id=planned.building_id, unit=planned.unit,
+                              room=planned.room, created_at=now)
+        session.add(household)
+        session.flush()
+        household_id = household.id
+    person = Resident(
+        household_id=household_id, full_name=planned.full_name, nickname=planned.nickname,
+        age_group=planned.age_group, birth_year=planned.birth_year, phone=planned.phone,
+        consent=planned.consent, consent_at=now if planned.consent else None, created_at=now,
+    )
+    session.add(person)
+    session.flush()
+    # Field names only: the audit log must not become a second copy of personal data.
+    audit.record(session, action="resident.create", actor_label=actor_label, actor_id=actor_id,
+                 now=now, target_type="resident", target_id=person.id,
+                 details={"household_id": household_id,
+                          "new_household": planned.household_id is None})
+    return person

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from safezone.importing.columns import COLUMNS, column_for_header, known_headers_text
+from safezone.importing.columns import COLUMNS, Column, column_for_header, known_headers_text
 
 #: Largest file accepted (a 70,000-resident district list is about 6 MB as CSV).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -64,8 +64,11 @@ class Table:
     rows: list[TableRow] = field(default_factory=list)
 
 
-def read_table(path: str | Path) -> Table:
-    """Read the CSV or XLSX file at ``path``; raises :class:`ImportFileError` when unreadable."""
+def read_table(path: str | Path, columns: tuple[Column, ...] = COLUMNS) -> Table:
+    """Read the CSV or XLSX file at ``path``; raises :class:`ImportFileError` when unreadable.
+
+    ``columns`` are the columns the list may have (residents by default; the household register
+    passes its own)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -80,10 +83,10 @@ def read_table(path: str | Path) -> Table:
         ) from None
     except OSError as exc:
         raise ImportFileError(f"{path}: 无法读取 / cannot read it ({exc.strerror})") from None
-    return read_table_bytes(data, str(path))
+    return read_table_bytes(data, str(path), columns)
 
 
-def read_table_bytes(data: bytes, name: str) -> Table:
+def read_table_bytes(data: bytes, name: str, columns: tuple[Column, ...] = COLUMNS) -> Table:
     """Read an uploaded file's bytes; ``name`` is its file name, used in messages."""
     if len(data) > MAX_FILE_BYTES:
         raise ImportFileError(_too_big(name, len(data)))
@@ -100,7 +103,7 @@ def read_table_bytes(data: bytes, name: str) -> Table:
     else:
         text, encoding = _decode(data, name)
         grid = _csv_rows(text, name)
-    return _build_table(grid, name, encoding)
+    return _build_table(grid, name, encoding, columns)
 
 
 def _too_big(name: str, size: int) -> str:
@@ -313,7 +316,9 @@ def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[str]]]:
 # Header and rows
 
 
-def _build_table(grid: list[tuple[int, list[str]]], name: str, encoding: str) -> Table:
+def _build_table(
+    grid: list[tuple[int, list[str]]], name: str, encoding: str, columns: tuple[Column, ...]
+) -> Table:
     rows = [(number, cells) for number, cells in grid if any(cells)]
     if not rows:
         raise ImportFileError(f"{name}: 文件里没有内容 / the file has no rows")
@@ -329,7 +334,7 @@ def _build_table(grid: list[tuple[int, list[str]]], name: str, encoding: str) ->
             unknown.append(f"(第 {index + 1} 列没有标题 / column {index + 1} has no header)")
             keys.append("")
             continue
-        column = column_for_header(header)
+        column = column_for_header(header, columns)
         if column is None:
             unknown.append(header)
             keys.append("")
@@ -344,9 +349,9 @@ def _build_table(grid: list[tuple[int, list[str]]], name: str, encoding: str) ->
     if unknown:
         raise ImportFileError(
             f"{name}: 第 {header_number} 行有无法识别的列 / unknown columns in row {header_number}: "
-            f"{', '.join(unknown)}. 可用的列 / known columns: {known_headers_text()}"
+            f"{', '.join(unknown)}. 可用的列 / known columns: {known_headers_text(columns)}"
         )
-    missing = [c.label for c in COLUMNS if c.required and c.key not in seen]
+    missing = [c.label for c in columns if c.required and c.key not in seen]
     if missing:
         raise ImportFileError(
             f"{name}: 缺少必填列 / missing required columns: {', '.join(missing)}"

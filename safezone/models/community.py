@@ -70,6 +70,8 @@ class Building(Base):
     plot_id: Mapped[int] = mapped_column(ForeignKey("plot.id", ondelete="CASCADE"), index=True)
     #: Building number within its plot (5栋 → 5).
     number: Mapped[int] = mapped_column(Integer)
+    #: Number of units (单元, staircases); 0 = not set. When set, the register is checked against it.
+    units: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     plot: Mapped[Plot] = relationship(back_populates="buildings")
     households: Mapped[list[Household]] = relationship(back_populates="building")

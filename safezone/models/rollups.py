@@ -166,3 +166,24 @@ class ResidentActivity(Base):
     sessions: Mapped[int] = mapped_column(Integer, default=0)
     answers: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HouseholdTouch(Base):
+    """Per household and touchpoint: first/last time and how often.
+
+    ``kind`` is ``kiosk`` (finished plays of any member), ``checkin`` (roadshow check-ins of any
+    member) or ``visit`` (door-to-door visits that spoke to someone): what reach counts
+    (DESIGN.md decision 12), one small table. Kept current on write, rebuildable.
+    """
+
+    __tablename__ = "rollup_household_touch"
+
+    #: The household and the touchpoint.
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    #: Its building (copied for fast reach queries).
+    building_id: Mapped[int] = mapped_column(Integer, index=True)
+    #: First and last time, and how many plays / check-ins / reaching visits.
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -57,6 +57,7 @@ from safezone.models import (
     Site,
     StoreItem,
 )
+from safezone.models.visits import DoorVisit, VisitOutcome
 from safezone.services.localtime import LOCAL_TZ
 
 #: Excel number formats: local (Chinese) dates and times.
@@ -140,11 +141,14 @@ DoorVisitSource = Callable[[Session, "datetime | None", datetime], Iterable[int]
 def door_visit_households(session: Session, since: datetime | None, until: datetime) -> set[int]:
     """Ids of households with a recorded door-to-door visit (入户走访) in ``[since, until)``.
 
-    The one hook through which the report and the PDF summary count door visits. Visits are
-    recorded by the community-setup half of issue 13 (its own model and service); until that is
-    merged this repository has no visit table, so there are none to count. At merge, make this
-    function query the visit table (or pass that service's function as ``door_visits=``)."""
-    return set()
+    The one hook through which the report and the PDF summary count door visits: only visits
+    that spoke to someone (:attr:`VisitOutcome.reaches`) count, as on the reach page."""
+    reaching = [o for o in VisitOutcome if o.reaches]
+    query = select(DoorVisit.household_id).where(
+        DoorVisit.visited_at < until, DoorVisit.outcome.in_(reaching))
+    if since is not None:
+        query = query.where(DoorVisit.visited_at >= since)
+    return set(session.scalars(query.distinct()))
 
 
 @dataclass

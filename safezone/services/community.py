@@ -9,10 +9,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from safezone.models import AgeGroup, Building, Card, CardStatus, Plot, Resident, Site
+from safezone.models import AgeGroup, Building, Card, CardStatus, Household, Plot, Resident, Site
 from safezone.services import audit
 
 #: Nickname given to a resident who asked to be forgotten.
@@ -59,13 +59,16 @@ def ensure_site(
 
 
 def ensure_buildings(
-    session: Session, site: Site, layout: Mapping[int, Iterable[int]]
+    session: Session, site: Site, layout: Mapping[int, Iterable[int]], *, units: int = 0
 ) -> list[Building]:
     """Make sure every plot and building of ``layout`` exists (flushed).
 
     ``layout`` maps a plot number to its building numbers, e.g. ``{1: range(1, 7)}``. Returns the
-    buildings of the layout, ordered by plot then building number. Existing ones are kept.
+    buildings of the layout, ordered by plot then building number. Existing ones are kept;
+    new ones get ``units`` units (0 = not set).
     """
+    if not 0 <= units <= 99:
+        raise CommunityError("单元数应在 0–99 之间 / the number of units must be 0-99")
     plots = {
         p.number: p for p in session.scalars(select(Plot).where(Plot.site_id == site.id)).all()
     }
@@ -90,12 +93,128 @@ def ensure_buildings(
     }
     for plot_number, number in wanted:
         if (plot_number, number) not in existing:
-            building = Building(plot_id=plots[plot_number].id, number=number)
+            building = Building(plot_id=plots[plot_number].id, number=number, units=units)
             building.plot = plots[plot_number]
             session.add(building)
             existing[(plot_number, number)] = building
     session.flush()
     return [existing[key] for key in sorted(set(wanted))]
+
+
+_NUMBERS_RE = re.compile(r"^\d{1,3}(?:\s*[-–—~～]\s*\d{1,3})?$")
+#: Most buildings one plot may get in one go (a typo like 1-500 must not create 500 buildings).
+MAX_BUILDINGS_PER_PLOT = 99
+
+
+def parse_building_numbers(text: str) -> list[int]:
+    """Read building numbers such as ``1-6``, ``1-6, 8`` or ``1、3、5`` (full-width forms too).
+
+    Raises :class:`CommunityError` naming the part that could not be read.
+    """
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    numbers: set[int] = set()
+    for part in re.split(r"[,，、;；\s]+", cleaned):
+        if not part:
+            continue
+        if not _NUMBERS_RE.match(part):
+            raise CommunityError(
+                f"无法识别楼栋号“{part}”，请写成 1-6 或 1,3,5 / "
+                f"cannot read the building numbers {part!r}; write them like 1-6 or 1,3,5"
+            )
+        bounds = [int(n) for n in re.split(r"\s*[-–—~～]\s*", part)]
+        low, high = bounds[0], bounds[-1]
+        if low < 1 or high < low:
+            raise CommunityError(
+                f"楼栋号“{part}”无效（从 1 开始，从小到大） / "
+                f"building numbers {part!r} are not valid (start at 1, low to high)"
+            )
+        numbers.update(range(low, high + 1))
+    if not numbers:
+        raise CommunityError("请填写楼栋号 / enter the building numbers")
+    if len(numbers) > MAX_BUILDINGS_PER_PLOT:
+        raise CommunityError(
+            f"一次最多 {MAX_BUILDINGS_PER_PLOT} 栋 / at most {MAX_BUILDINGS_PER_PLOT} buildings at once"
+        )
+    return sorted(numbers)
+
+
+def set_building_units(session: Session, building: Building, units: int) -> None:
+    """Set how many units (单元) a building has; 0 means "not set" (flushed).
+
+    Refused when households already live in a unit above the new number.
+    """
+    if not 0 <= units <= 99:
+        raise CommunityError("单元数应在 0–99 之间 / the number of units must be 0-99")
+    if units:
+        highest = session.scalar(
+            select(func.max(Household.unit)).where(Household.building_id == building.id)
+        )
+        if highest is not None and highest > units:
+            raise CommunityError(
+                f"{building.label}已有 {highest} 单元的住户，单元数不能少于 {highest} / "
+                f"{building.label} has households in unit {highest}; it needs at least {highest} units"
+            )
+    building.units = units
+    session.flush()
+
+
+def delete_building(session: Session, building: Building) -> None:
+    """Remove a building set up by mistake (flushed); refused once it has households.
+
+    A plot left without buildings is removed with it.
+    """
+    households = session.scalar(
+        select(func.count()).select_from(Household).where(Household.building_id == building.id)
+    )
+    if households:
+        raise CommunityError(
+            f"{building.label}已有 {households} 户，不能删除 / "
+            f"{building.label} has {households} households and cannot be removed"
+        )
+    plot = building.plot
+    session.delete(building)
+    session.flush()
+    if not session.scalar(select(func.count()).select_from(Building).where(Building.plot_id == plot.id)):
+        session.delete(plot)
+        session.flush()
+
+
+@dataclass(frozen=True)
+class BuildingRow:
+    """One building of the set-up page: its numbers, units and registered households."""
+
+    id: int
+    plot_number: int
+    number: int
+    units: int
+    households: int
+
+    @property
+    def label(self) -> str:
+        """``1号地块5栋``."""
+        return f"{self.plot_number}号地块{self.number}栋"
+
+
+def layout(session: Session, site: Site) -> list[BuildingRow]:
+    """Every building of ``site`` with its household count, in plot/building order."""
+    counts = (
+        select(Household.building_id, func.count().label("n"))
+        .group_by(Household.building_id).subquery()
+    )
+    rows = session.execute(
+        select(Building.id, Plot.number, Building.number, Building.units,
+               func.coalesce(counts.c.n, 0))
+        .join(Plot, Plot.id == Building.plot_id)
+        .outerjoin(counts, counts.c.building_id == Building.id)
+        .where(Plot.site_id == site.id)
+        .order_by(Plot.number, Building.number)
+    ).all()
+    return [BuildingRow(*row) for row in rows]
+
+
+def the_site(session: Session) -> Site | None:
+    """The community this database holds (the first one), or None before set-up."""
+    return session.scalars(select(Site).order_by(Site.id).limit(1)).first()
 
 
 # Label forms people type: "1-5", "1—5", "1号地块5栋", "1地块5栋", "1号5栋", "1-5栋", "1号地块5号楼".

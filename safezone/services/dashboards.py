@@ -13,6 +13,7 @@ rollups, and the days of D's own month from D on (at most 30 of them) from the d
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -29,6 +30,7 @@ from safezone.models import (
     DailyTopicRollup,
     DailyTotal,
     Household,
+    HouseholdTouch,
     MonthlyQuestionRollup,
     MonthlyTopicRollup,
     Plot,
@@ -38,6 +40,8 @@ from safezone.models import (
     Site,
 )
 from safezone.services.localtime import local_day
+from safezone.services.reach import KINDS, parse_kinds
+from safezone.services.reach import reached_by_building as reached_by_building_kinds
 from safezone.topics import TOPICS
 
 #: Topics in display order (the culture wall's order).
@@ -99,27 +103,31 @@ def _topic_rows(since: date | None) -> Subquery:
 # reach
 
 
-def reach(session: Session) -> dict[str, Any]:
-    """Households and residents who played at least once, against the site's household target,
-    overall, per plot and per building (for the grid/heatmap)."""
+def reach(session: Session, kinds: Iterable[str] = KINDS) -> dict[str, Any]:
+    """Households reached by any of the touchpoints ``kinds`` (kiosk play, roadshow check-in,
+    door-to-door visit; all three by default), against the site's household target, overall,
+    per plot and per building, with each building's count per touchpoint. Reads the two reach
+    rollups (:mod:`safezone.services.reach`)."""
+    kinds = parse_kinds(kinds)
     target = session.scalar(select(func.coalesce(func.sum(Site.household_target), 0))) or 0
     households_by_building = dict(session.execute(
         select(Household.building_id, func.count()).group_by(Household.building_id)).all())
-    reached_by_building = dict(session.execute(
-        select(ResidentActivity.building_id, func.count(func.distinct(ResidentActivity.household_id)))
-        .where(ResidentActivity.building_id != GUEST_BUILDING)
-        .group_by(ResidentActivity.building_id)).all())
+    reached_by_building, per_kind = reached_by_building_kinds(session, kinds)
     residents_total = session.scalar(
         select(func.count()).select_from(Resident).where(Resident.anonymised_at.is_(None))) or 0
     residents_reached = session.scalar(select(func.count()).select_from(ResidentActivity)) or 0
 
     buildings: list[dict[str, Any]] = []
     plots: dict[int, dict[str, Any]] = {}
+    by_kind_total = dict.fromkeys(kinds, 0)
     for b in _buildings(session):
         total = households_by_building.get(b["building_id"], 0)
         reached = reached_by_building.get(b["building_id"], 0)
+        by_kind = {k: per_kind.get((b["building_id"], k), 0) for k in kinds}
+        for k, n in by_kind.items():
+            by_kind_total[k] += n
         buildings.append({**b, "households": total, "reached": reached,
-                          "share": _share(reached, total)})
+                          "share": _share(reached, total), "by_kind": by_kind})
         plot = plots.setdefault(b["plot_id"], {"plot_id": b["plot_id"], "number": b["plot_number"],
                                                "label": plot_label(b["plot_number"]),
                                                "households": 0, "reached": 0})
@@ -127,11 +135,13 @@ def reach(session: Session) -> dict[str, Any]:
         plot["reached"] += reached
     for plot in plots.values():
         plot["share"] = _share(plot["reached"], plot["households"])
-    households_reached = sum(reached_by_building.values())
+    households_reached = sum(b["reached"] for b in buildings)
     return {
+        "kinds": list(kinds),
         "household_target": target,
         "households_total": sum(households_by_building.values()),
         "households_reached": households_reached,
+        "households_by_kind": by_kind_total,
         "share_of_target": _share(households_reached, target),
         "residents_total": residents_total,
         "residents_reached": residents_reached,
@@ -144,10 +154,9 @@ def reach(session: Session) -> dict[str, Any]:
 def unreached_households(
     session: Session, building_id: int | None = None, limit: int | None = None
 ) -> list[dict[str, Any]]:
-    """Households none of whose residents ever played, by address, for door-to-door follow-up.
-
-    Only addresses and head counts: the visiting volunteer needs the door, not the names."""
-    played = exists().where(ResidentActivity.household_id == Household.id)
+    """Households no touchpoint reached (no play, check-in or visit that spoke to someone), by
+    address in natural room order (101, 102, … 1001), with head counts."""
+    touched = exists().where(HouseholdTouch.household_id == Household.id)
     residents = (select(func.count()).select_from(Resident)
                  .where(Resident.household_id == Household.id, Resident.anonymised_at.is_(None))
                  .correlate(Household).scalar_subquery())
@@ -156,8 +165,9 @@ def unreached_households(
                Plot.number, residents)
         .join(Building, Building.id == Household.building_id)
         .join(Plot, Plot.id == Building.plot_id)
-        .where(~played)
-        .order_by(Plot.number, Building.number, Household.unit, Household.room)
+        .where(~touched)
+        .order_by(Plot.number, Building.number, Household.unit, func.length(Household.room),
+                  Household.room)
     )
     if building_id is not None:
         query = query.where(Household.building_id == building_id)

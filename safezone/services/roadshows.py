@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -31,18 +31,13 @@ from safezone.models import (
     Role,
     StaffUser,
 )
-from safezone.services import audit
+from safezone.services import audit, reach
 from safezone.services.errors import BilingualError
 from safezone.services.localtime import LOCAL_TZ
 from safezone.services.points import add_entry
 from safezone.topics import TOPICS
 
 #: The four themes of the culture wall; an event covers a subset of them.
-
-#: Check-in opens this long before an event starts (people arrive early) ...
-CHECKIN_OPENS_BEFORE = timedelta(hours=1)
-#: ... and closes this long after it ends (late scans of a queue still count).
-CHECKIN_CLOSES_AFTER = timedelta(hours=1)
 
 #: Most check-in points an event may give, and most places it may have (the form and the
 #: service refuse more: a 10**12 would overflow the integer column).
@@ -101,21 +96,6 @@ class NotRegistered(RoadshowError):
         super().__init__("该居民没有有效的报名", "This resident has no active registration")
 
 
-class CheckInNotOpen(RoadshowError):
-    """A check-in outside the event's check-in window (too early, or after it ended)."""
-
-    def __init__(self, event: RoadshowEvent, *, early: bool) -> None:
-        opens = (event.starts_at - CHECKIN_OPENS_BEFORE).astimezone(LOCAL_TZ)
-        closes = (event.ends_at + CHECKIN_CLOSES_AFTER).astimezone(LOCAL_TZ)
-        if early:
-            super().__init__(f"活动“{event.title}”的签到 {opens:%m-%d %H:%M} 才开始",
-                             f"Check-in for '{event.title}' opens at {opens:%m-%d %H:%M}")
-        else:
-            super().__init__(f"活动“{event.title}”的签到已于 {closes:%m-%d %H:%M} 结束",
-                             f"Check-in for '{event.title}' closed at {closes:%m-%d %H:%M}")
-        self.early = early
-
-
 class AlreadyCheckedIn(RoadshowError):
     """A second check-in for the same resident and event; carries the first one."""
 
@@ -126,6 +106,34 @@ class AlreadyCheckedIn(RoadshowError):
                          f"Already checked in at {local:%H:%M}; no need to check in again")
         self.checkin = first
         self.checked_in_at = at
+
+
+class CheckInNotOpen(RoadshowError):
+    """A check-in outside the event's check-in window (too early or after its day)."""
+
+    def __init__(self, event: RoadshowEvent, opens: datetime, closes: datetime, *, early: bool) -> None:
+        o, c = opens.astimezone(LOCAL_TZ), closes.astimezone(LOCAL_TZ) - timedelta(minutes=1)
+        if early:
+            super().__init__(f"签到尚未开始：“{event.title}”从 {o:%m-%d %H:%M} 起可以签到",
+                             f"Check-in has not opened: '{event.title}' opens at {o:%m-%d %H:%M}")
+        else:
+            super().__init__(f"签到已结束：“{event.title}”的签到截止于 {c:%m-%d %H:%M}",
+                             f"Check-in is closed: '{event.title}' closed at {c:%m-%d %H:%M}")
+        self.opens, self.closes, self.early = opens, closes, early
+
+
+#: Check-in opens this long before the start (settings: ``checkin_opens_minutes``).
+DEFAULT_CHECKIN_OPENS_BEFORE = timedelta(hours=2)
+
+
+def checkin_window(
+    event: RoadshowEvent, opens_before: timedelta = DEFAULT_CHECKIN_OPENS_BEFORE
+) -> tuple[datetime, datetime]:
+    """``(opens, closes)`` of an event's check-in: from ``opens_before`` the start to the end of
+    the local day the event ends on (closes is exclusive: local midnight after it)."""
+    last_day = event.ends_at.astimezone(LOCAL_TZ).date()
+    closes = datetime.combine(last_day + timedelta(days=1), time(0), LOCAL_TZ).astimezone(UTC)
+    return event.starts_at - opens_before, closes
 
 
 @dataclass(frozen=True)
@@ -370,31 +378,34 @@ def cancel_registration(
 # check-in
 
 
-def ensure_checkin_open(event: RoadshowEvent, at: datetime) -> None:
+def ensure_checkin_open(
+    event: RoadshowEvent, at: datetime, opens_before: timedelta = DEFAULT_CHECKIN_OPENS_BEFORE
+) -> None:
     """The rule every check-in path obeys (web form, kiosk, sync API): raise
     :class:`EventCancelled` for a cancelled event and :class:`CheckInNotOpen` outside
-    ``[starts_at - CHECKIN_OPENS_BEFORE, ends_at + CHECKIN_CLOSES_AFTER]``."""
+    :func:`checkin_window` (from ``opens_before`` the start to the end of the event's day)."""
     if event.status == RoadshowStatus.CANCELLED:
         raise EventCancelled(event)
-    if at < event.starts_at - CHECKIN_OPENS_BEFORE:
-        raise CheckInNotOpen(event, early=True)
-    if at > event.ends_at + CHECKIN_CLOSES_AFTER:
-        raise CheckInNotOpen(event, early=False)
+    opens, closes = checkin_window(event, opens_before)
+    if not opens <= at < closes:
+        raise CheckInNotOpen(event, opens, closes, early=at < opens)
 
 
 def check_in(
     session: Session, event: RoadshowEvent, resident: Resident, *, method: CheckInMethod,
     now: datetime, operator_id: int | None = None, kiosk_id: uuid.UUID | None = None,
     actor_label: str | None = None, checkin_id: uuid.UUID | None = None,
+    opens_before: timedelta = DEFAULT_CHECKIN_OPENS_BEFORE,
 ) -> CheckIn:
     """Record attendance and award ``event.checkin_points`` through the ledger (reason
     ``checkin``, source = the check-in id). Walk-ins without registration are welcome.
 
-    Raises :class:`EventCancelled`, :class:`CheckInNotOpen` (see :func:`ensure_checkin_open`)
-    or :class:`AlreadyCheckedIn` (with the first time). ``checkin_id`` keeps the id a kiosk
-    gave its record (the sync API stores kiosk check-ins through here).
+    The one place the check-in rules live (every front end calls it, the sync API included):
+    :func:`ensure_checkin_open`. Raises :class:`EventCancelled`, :class:`CheckInNotOpen` or
+    :class:`AlreadyCheckedIn` (with the first time). ``checkin_id`` keeps the id a kiosk gave its
+    record (the sync API stores kiosk check-ins through here).
     """
-    ensure_checkin_open(event, now)
+    ensure_checkin_open(event, now, opens_before)
     # The id is drawn now (not at flush) so the ledger entry can name it before the one flush.
     checkin = CheckIn(id=checkin_id or new_uuid(), event_id=event.id, resident_id=resident.id,
                       operator_id=operator_id, kiosk_id=kiosk_id, method=method, checked_in_at=now)
@@ -417,6 +428,9 @@ def check_in(
                           kiosk_id=kiosk_id, note=event.title[:200])  # flushes all three
             else:
                 session.flush()
+            # The check-in is a touchpoint of the resident's household (reach, decision 12).
+            household = resident.household
+            reach.touch(session, household.id, household.building_id, "checkin", now)
     except IntegrityError:
         first = _existing_checkin(session, event, resident)
         if first is None:

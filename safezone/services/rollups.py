@@ -60,6 +60,7 @@ from safezone.models import (
     DailyTopicRollup,
     DailyTotal,
     Household,
+    HouseholdTouch,
     MonthlyQuestionRollup,
     MonthlyTopicRollup,
     PlayMode,
@@ -425,6 +426,22 @@ def apply_sessions(session: Session, plays: Iterable[PlaySession | SessionFacts]
         least=("first_played_at",),
         greatest=("last_played_at",),
     )
+    # The kiosk touchpoint per household, so reach reads one small table (DESIGN.md 12).
+    households: dict[int, list[Any]] = {}
+    for rid, (first, last, sessions, _a, _c) in sorted(activity.items()):
+        who = people[rid]
+        row = households.setdefault(who.household_id, [who.building_id, first, last, 0])
+        row[1], row[2], row[3] = min(row[1], first), max(row[2], last), row[3] + sessions
+    _upsert(
+        session,
+        HouseholdTouch.__table__,
+        [{"household_id": h, "kind": "kiosk", "building_id": b, "first_at": f, "last_at": la,
+          "count": n} for h, (b, f, la, n) in sorted(households.items())],
+        keys=("household_id", "kind"),
+        add=("count",),
+        least=("first_at",),
+        greatest=("last_at",),
+    )
 
 
 def _count(session: Session, model: type) -> int:
@@ -644,6 +661,10 @@ def rebuild(session: Session, progress: Progress | None = None) -> RebuildCounts
             .group_by(PlaySession.resident_id, Resident.household_id, Household.building_id),
         )
     )
+    # Check-ins and visits, the other two touchpoints of reach (imported here: reach uses _upsert).
+    from safezone.services.reach import rebuild_touches
+
+    rebuild_touches(session)
     if progress:
         progress(STEPS, STEPS)
     session.flush()

@@ -79,7 +79,7 @@ def test_only_administrators_manage_kiosks(client, auth, db_session, now, role):
     assert db_session.scalars(select(Kiosk.name)).all() == ["已有终端"]
 
 
-def test_administrator_sees_the_page_in_the_menu(client, auth):
+def test_administrator_sees_the_page_in_the_menu(client, auth, community):
     auth.login(Role.ADMIN)
     home = client.get("/").get_data(as_text=True)
     assert 'href="/kiosks/"' in home and "终端管理" in home

@@ -128,7 +128,7 @@ def test_import_preview_then_confirm(client, auth, community, db_session):
     before = _fresh(db_session).scalar(select(func.count()).select_from(Resident))
     preview = _upload(client, GOOD_CSV, encoding="gbk")
     html = preview.get_data(as_text=True)
-    assert "孙丽" in html and "确认导入 2 位居民" in html
+    assert "孙丽" in html and "确认：新增 2 位，更新 0 位" in html
     # Nothing written by the preview.
     assert _fresh(db_session).scalar(select(func.count()).select_from(Resident)) == before
     done = client.post("/residents/import/confirm")
@@ -169,3 +169,53 @@ def test_household_page(client, auth, community):
     html = client.get(f"/residents/households/{hid}").get_data(as_text=True)
     assert "张伟" in html and "李秀英" in html
     assert client.get("/residents/households/99999").status_code == 404
+
+
+def test_add_one_resident_checked_like_an_import(client, auth, community, db_session):
+    auth.login(Role.STAFF)
+    b = community["buildings"][0]
+    bad = client.post("/residents/new", data={"building": str(b.id), "unit": "x", "room": "",
+                                              "name": "孙丽", "age_group": "adult", "phone": "abc"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "单元“x”不是有效的编号" in html and "缺少门牌" in html
+    assert 'value="孙丽"' in html  # what was typed stays
+    assert _fresh(db_session).scalar(select(func.count()).select_from(Resident)) == 4
+    ok = client.post("/residents/new", data={"building": str(b.id), "unit": "3", "room": "502",
+                                             "name": "孙丽", "age_group": "adult", "consent": "1"})
+    assert ok.status_code == 302
+    person = _fresh(db_session).scalars(select(Resident).where(Resident.full_name == "孙丽")).one()
+    assert person.household.label == "1号地块5栋3单元502" and person.consent and person.nickname
+    assert db_session.scalar(select(AuditEntry).where(AuditEntry.action == "resident.create"))
+
+
+def test_add_household_member_and_refuse_a_second_copy(client, auth, community, db_session):
+    auth.login(Role.STAFF)
+    h = community["households"][0]
+    assert "添加家庭成员" in client.get(f"/residents/households/{h.id}").get_data(as_text=True)
+    ok = client.post(f"/residents/new?household={h.id}", data={"name": "张小宝", "age_group": "child"})
+    assert ok.status_code == 302
+    again = client.post(f"/residents/new?household={h.id}", data={"name": "张伟", "age_group": "adult"})
+    assert again.status_code == 422 and "请直接编辑" in again.get_data(as_text=True)
+    members = _fresh(db_session).scalars(select(Resident).where(Resident.household_id == h.id)).all()
+    assert sorted(m.full_name for m in members) == ["张伟", "张小宝", "李秀英"]
+
+
+def test_viewer_cannot_add(client, auth, community):
+    auth.login(Role.VIEWER)
+    assert client.get("/residents/new").status_code == 403
+
+
+def test_reimport_previews_adds_changes_unchanged(client, auth, community, db_session):
+    auth.login(Role.STAFF)
+    text = ("姓名,地块,楼栋,单元,门牌,年龄段,出生年份,电话\n"
+            "张伟,1,5,1,101,成人,1980,13800000077\n"   # phone changes
+            "李秀英,1,5,1,101,老人,1950,\n"            # unchanged
+            "周敏,1,5,1,101,成人,,\n")                 # new member
+    page = client.post("/residents/import", data={"file": (io.BytesIO(text.encode()), "master.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "确认：新增 1 位，更新 1 位" in page and "将更新的居民（1）" in page and "电话" in page
+    done = client.post("/residents/import/confirm")
+    assert done.status_code == 302
+    s = _fresh(db_session)
+    assert s.scalars(select(Resident).where(Resident.full_name == "张伟")).one().phone == "13800000077"
+    assert s.scalar(select(func.count()).select_from(Resident)) == 5

@@ -10,7 +10,15 @@ import pytest
 from sqlalchemy import func, select
 
 from safezone.cards.service import issue_card, revoke_card
-from safezone.models import AuditEntry, CheckIn, PointsEntry, Registration, RoadshowEvent, Role
+from safezone.models import (
+    AuditEntry,
+    CheckIn,
+    CheckInMethod,
+    PointsEntry,
+    Registration,
+    RoadshowEvent,
+    Role,
+)
 from safezone.services.roadshows import create_event
 
 FORM = {
@@ -22,9 +30,9 @@ FORM = {
 
 @pytest.fixture
 def event(db_session, now):
-    """A roadshow starting in half an hour (check-in is open) with two places."""
+    """A roadshow starting in an hour (check-in is open) with two places."""
     item = create_event(db_session, title="电动车安全", place="2号地块广场", topics=["fire", "traffic"],
-                        starts_at=now + timedelta(minutes=30), ends_at=now + timedelta(hours=2, minutes=30),
+                        starts_at=now + timedelta(hours=1), ends_at=now + timedelta(hours=3),
                         capacity=2, checkin_points=10, now=now)
     db_session.commit()
     return item
@@ -163,7 +171,7 @@ def test_check_in_english_messages(client, auth, event, codes, db_session, now):
     _assign(db_session, event, "volunteer", now)
     client.get("/roadshows/?lang=en")
     r = client.post(f"/roadshows/{event.id}/checkin", json={"code": codes["revoked"]})
-    assert "no longer valid" in r.get_json()["message"]
+    assert "was revoked" in r.get_json()["message"] and "guest" not in r.get_json()["message"]
 
 
 def test_check_in_without_javascript(client, auth, event, codes):
@@ -242,3 +250,26 @@ def test_concurrent_check_ins_all_succeed(app, make_staff, event, community, db_
     assert statuses == [200] * 24
     db_session.rollback()
     assert db_session.scalar(select(func.count()).select_from(CheckIn)) == 24
+
+
+def test_check_in_by_name_or_phone_with_household_confirmation(client, auth, event, community, db_session):
+    auth.login(Role.VOLUNTEER)
+    page = client.get(f"/roadshows/{event.id}/checkin?find=0001").get_data(as_text=True)
+    assert "张伟" in page and "1号地块5栋1单元101" in page and "核对住址后签到" in page
+    assert "赵强" not in page
+    by_name = client.get(f"/roadshows/{event.id}/checkin?find=李秀").get_data(as_text=True)
+    assert "李秀英" in by_name
+    rid = community["residents"][0].id
+    done = client.post(f"/roadshows/{event.id}/checkin", data={"resident_id": str(rid)})
+    html = done.get_data(as_text=True)
+    assert done.status_code == 200 and "result-ok" in html and "张先生" in html
+    db_session.rollback()
+    check = db_session.scalars(select(CheckIn).where(CheckIn.resident_id == rid)).one()
+    assert check.method == CheckInMethod.MANUAL
+
+
+def test_wrong_code_is_kept_and_worded_for_staff(client, auth, event):
+    auth.login(Role.VOLUNTEER)
+    r = client.post(f"/roadshows/{event.id}/checkin", data={"code": "SZ23456789ABCDX"})
+    html = r.get_data(as_text=True)
+    assert 'value="SZ23456789ABCDX"' in html and "游客体验" not in html and "按姓名/手机尾号查找" in html

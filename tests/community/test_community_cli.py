@@ -116,7 +116,7 @@ def test_import_dry_run_then_real(root: click.Group, data_dir: Path, tmp_path: P
     )
     dry = _run(root, data_dir, "residents", "import", str(path), "--dry-run")
     assert dry.exit_code == 0, dry.output
-    assert "gbk" in dry.output and "2 可导入 ok" in dry.output and "1 新户" in dry.output
+    assert "gbk" in dry.output and "2 新增 add" in dry.output and "1 新户" in dry.output
     assert "row 2: 测试甲" in dry.output and "dry run" in dry.output
     assert _count(data_dir, Resident) == before
 
@@ -125,9 +125,10 @@ def test_import_dry_run_then_real(root: click.Group, data_dir: Path, tmp_path: P
     assert "imported 2 residents, 1 new households" in real.output
     assert _count(data_dir, Resident) == before + 2
 
+    # Importing the same master file again updates (here: changes nothing) instead of refusing.
     twice = _run(root, data_dir, "residents", "import", str(path))
-    assert twice.exit_code == 1
-    assert f"{path}:row 2: name:" in twice.output and "already registered" in twice.output
+    assert twice.exit_code == 0, twice.output
+    assert "0 新增 add, 0 更新 change, 2 不变 unchanged" in twice.output
     assert _count(data_dir, Resident) == before + 2
 
 

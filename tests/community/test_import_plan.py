@@ -64,6 +64,8 @@ def test_good_file_is_planned_and_applied(
         "encoding": "utf-8",
         "residents": 4,
         "households_created": 3,
+        "updated": 0,
+        "unchanged": 0,
     }
 
 
@@ -141,7 +143,7 @@ def test_duplicates_in_file_and_against_database(
         db_session,
         _table(
             tmp_path,
-            "王秀英,,1,5,2,1203,老人,,,是",  # 2: already in the database
+            "王秀英,,1,5,2,1203,老人,,,是",  # 2: already in the database: unchanged
             "王秀英,,1,5,2,1204,老人,,,是",  # 3: same name, other household: fine
             "李四,,1,5,2,1203,成人,,,是",  # 4: new person in the existing household
             "李四,,1-5,1-5,2,1203,成人,,,是",  # 5: labels in both columns: bad plot and building
@@ -150,11 +152,11 @@ def test_duplicates_in_file_and_against_database(
         now=now,
     )
     errors = {(e.row, e.field): e.message for e in plan.errors}
-    assert set(errors) == {(2, "name"), (5, "plot"), (5, "building"), (6, "name")}
-    assert "already registered at 1号地块5栋2单元1203" in errors[(2, "name")]
+    assert set(errors) == {(5, "plot"), (5, "building"), (6, "name")}
     assert "same person as row 4" in errors[(6, "name")]
     ok = {r.row: r for r in plan.rows_ok}
-    assert set(ok) == {3, 4}
+    assert set(ok) == {2, 3, 4}
+    assert ok[2].resident_id is not None and ok[2].changes == () and plan.unchanged == 1
     assert ok[4].household_id is not None and ok[3].household_id is None
     with pytest.raises(ImportRefused):
         apply_import(db_session, plan, now=now, actor_label="cli")
@@ -202,3 +204,48 @@ def test_empty_plan_is_refused(db_session: Session, site: Site, now: datetime) -
         apply_import(
             db_session, ImportPlan("x.csv", "utf-8", site.id, 0), now=now, actor_label="cli"
         )
+
+
+def test_reimport_updates_by_flat_and_name_with_adds_changes_unchanged(
+    db_session: Session, site: Site, tmp_path: Path, now: datetime
+) -> None:
+    apply_import(db_session, plan_import(db_session, _table(tmp_path, *GOOD), now=now),
+                 now=now, actor_label="cli")
+    before = _count(db_session, Resident)
+    plan = plan_import(db_session, _table(
+        tmp_path,
+        "王秀英,,1,5,2,1203,老人,1952,13900000009,是",  # phone changed
+        "李子涵,,1,5,2,1203,儿童,,,是",                 # empty cells keep what is registered
+        "欧阳娜娜,,2,3,1,301,成人,1990,,是",            # consent given now
+        "赵六,,2,3,1,301,老人,1950,,是",                # new member of an existing flat
+        name="again.csv"), now=now)
+    assert plan.ok
+    assert [r.full_name for r in plan.adds] == ["赵六"]
+    assert {r.full_name: r.changes for r in plan.updates} == {
+        "王秀英": ("phone",), "欧阳娜娜": ("consent",)}
+    assert plan.unchanged == 1
+    result = apply_import(db_session, plan, now=now, actor_label="cli")
+    assert (result.residents, result.updated, result.households_created) == (1, 2, 0)
+    assert _count(db_session, Resident) == before + 1
+    kid = db_session.scalars(select(Resident).where(Resident.full_name == "李子涵")).one()
+    assert kid.nickname == "小豆丁" and kid.birth_year == 2016  # kept
+    wang = db_session.scalars(select(Resident).where(Resident.full_name == "王秀英")).one()
+    assert wang.phone == "13900000009"
+    entry = db_session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry.details["updated"] == 2 and entry.details["unchanged"] == 1
+
+
+def test_reimport_with_a_bad_row_changes_nobody(
+    db_session: Session, site: Site, tmp_path: Path, now: datetime
+) -> None:
+    apply_import(db_session, plan_import(db_session, _table(tmp_path, *GOOD), now=now),
+                 now=now, actor_label="cli")
+    db_session.commit()
+    plan = plan_import(db_session, _table(
+        tmp_path, "王秀英,,1,5,2,1203,老人,1952,13900000009,是", "坏行,,1,5,2,1203,外星人,,,是",
+        name="bad.csv"), now=now)
+    assert [(e.row, e.field) for e in plan.errors] == [(3, "age_group")]
+    with pytest.raises(ImportRefused):
+        apply_import(db_session, plan, now=now, actor_label="cli")
+    wang = db_session.scalars(select(Resident).where(Resident.full_name == "王秀英")).one()
+    assert wang.phone == "13800000001"

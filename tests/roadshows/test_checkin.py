@@ -93,3 +93,24 @@ def test_attendance_lists_checked_in_first_then_registered_and_walk_ins(
     ]
     assert rows[0].address_label == "1号地块5栋1单元105"
     assert roadshows.counts(db, event).checked_in == 2
+
+
+def test_check_in_window_from_two_hours_before_to_the_end_of_the_day(
+    db: Session, now: datetime, event: RoadshowEvent, residents: list[Resident]
+) -> None:
+    opens, closes = roadshows.checkin_window(event)
+    assert opens == event.starts_at - timedelta(hours=2)
+    assert closes.astimezone(roadshows.LOCAL_TZ).hour == 0 and closes > event.ends_at
+    for at, early in ((event.starts_at - timedelta(days=6), True),
+                      (opens - timedelta(minutes=1), True), (closes, False),
+                      (event.ends_at + timedelta(days=8), False)):
+        with pytest.raises(roadshows.CheckInNotOpen) as caught:
+            roadshows.check_in(db, event, residents[0], method=CheckInMethod.SCANNER, now=at)
+        assert caught.value.early is early
+    assert points.balance(db, residents[0].id) == 0  # no points outside the window either
+    roadshows.check_in(db, event, residents[0], method=CheckInMethod.SCANNER, now=opens)
+    roadshows.check_in(db, event, residents[1], method=CheckInMethod.SCANNER,
+                       now=closes - timedelta(seconds=1))
+    # A community that opens check-in a whole day early passes its own window.
+    roadshows.check_in(db, event, residents[2], method=CheckInMethod.SCANNER,
+                       now=event.starts_at - timedelta(hours=20), opens_before=timedelta(days=1))

@@ -57,11 +57,17 @@
       body: JSON.stringify({ code: code, method: method })
     }).then(function (response) {
       return response.json();
-    }).then(show).catch(function () {
+    }).then(function (data) {
+      show(data);
+      return data.ok;
+    }).catch(function () {
       show({ ok: false, message: msg("network") });
-    }).then(function () {
+      return false;
+    }).then(function (ok) {
       busy = false;
-      input.value = "";
+      // Keep what was typed after an error so one wrong character can be mended; selected, so
+      // the next scan replaces it.
+      if (ok) { input.value = ""; } else { input.select(); }
       if (!touch) { input.focus(); }
     });
   }

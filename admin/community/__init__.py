@@ -1,0 +1,1 @@
+"""Community set-up: site, plots, buildings, units, household target and the household register."""
