@@ -252,8 +252,9 @@ def test_concurrent_check_ins_all_succeed(app, make_staff, event, community, db_
     assert db_session.scalar(select(func.count()).select_from(CheckIn)) == 24
 
 
-def test_check_in_by_name_or_phone_with_household_confirmation(client, auth, event, community, db_session):
+def test_check_in_by_name_or_phone_with_household_confirmation(client, auth, event, community, db_session, now):
     auth.login(Role.VOLUNTEER)
+    _assign(db_session, event, "volunteer", now)
     page = client.get(f"/roadshows/{event.id}/checkin?find=0001").get_data(as_text=True)
     assert "张伟" in page and "1号地块5栋1单元101" in page and "核对住址后签到" in page
     assert "赵强" not in page
@@ -268,8 +269,9 @@ def test_check_in_by_name_or_phone_with_household_confirmation(client, auth, eve
     assert check.method == CheckInMethod.MANUAL
 
 
-def test_wrong_code_is_kept_and_worded_for_staff(client, auth, event):
+def test_wrong_code_is_kept_and_worded_for_staff(client, auth, event, db_session, now):
     auth.login(Role.VOLUNTEER)
+    _assign(db_session, event, "volunteer", now)
     r = client.post(f"/roadshows/{event.id}/checkin", data={"code": "SZ23456789ABCDX"})
     html = r.get_data(as_text=True)
     assert 'value="SZ23456789ABCDX"' in html and "游客体验" not in html and "按姓名/手机尾号查找" in html

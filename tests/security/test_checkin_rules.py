@@ -55,7 +55,7 @@ def test_checkin_points_are_the_events_not_the_kiosks(server: Server, now: datet
 @pytest.mark.parametrize("case", ["cancelled", "ended", "future", "too early"])
 def test_api_refuses_checkins_the_web_form_refuses(server: Server, now: datetime,
                                                     case: str) -> None:
-    starts = {"cancelled": timedelta(minutes=-30), "ended": timedelta(hours=-5),
+    starts = {"cancelled": timedelta(minutes=-30), "ended": timedelta(days=-2),
               "future": timedelta(days=2), "too early": timedelta(hours=3)}[case]
     event = _event(server, now, starts=starts, cancelled=case == "cancelled")
     rid = server.residents[1]
@@ -74,7 +74,7 @@ def test_api_refuses_checkins_the_web_form_refuses(server: Server, now: datetime
 def test_checkin_rule_is_the_same_core_function_on_the_web_path(server: Server,
                                                                  now: datetime) -> None:
     """The web form calls ``roadshows.check_in`` too: it now also refuses an ended event."""
-    event_id = _event(server, now, starts=timedelta(hours=-5))
+    event_id = _event(server, now, starts=timedelta(days=-2))
     with server.db.sessions() as s:
         from safezone.models import Resident, RoadshowEvent
         event = s.get(RoadshowEvent, uuid.UUID(event_id))

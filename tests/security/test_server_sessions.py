@@ -48,7 +48,7 @@ def csrf_app(settings, database, now):
     application.extensions["safezone"].database.dispose()
 
 
-def test_a_cookie_saved_before_logout_no_longer_works(csrf_app, make_staff):
+def test_a_cookie_saved_before_logout_no_longer_works(csrf_app, make_staff, community):
     make_staff(Role.ADMIN, "admin")
     client = csrf_app.test_client()
     _login(client)
@@ -60,7 +60,7 @@ def test_a_cookie_saved_before_logout_no_longer_works(csrf_app, make_staff):
     assert replay.status_code == 302 and "/login" in replay.headers["Location"]
 
 
-def test_login_rotates_the_session_and_the_csrf_token(csrf_app, make_staff):
+def test_login_rotates_the_session_and_the_csrf_token(csrf_app, make_staff, community):
     make_staff(Role.ADMIN, "admin")
     client = csrf_app.test_client()
     before_token = csrf_token_of(client.get("/login").get_data(as_text=True))
@@ -78,7 +78,7 @@ def test_login_rotates_the_session_and_the_csrf_token(csrf_app, make_staff):
     assert _with_cookie(csrf_app, before_cookie).get("/").status_code == 302
 
 
-def test_two_app_instances_share_one_session(settings, database, now, make_staff):
+def test_two_app_instances_share_one_session(settings, database, now, make_staff, community):
     make_staff(Role.ADMIN, "admin")
     first = make_app(settings, now, WTF_CSRF_ENABLED=True, SECRET_KEY="one")
     second = make_app(settings, now, WTF_CSRF_ENABLED=True, SECRET_KEY="two")
@@ -128,7 +128,7 @@ def redis_url(tmp_path):
     proc.wait(timeout=10)
 
 
-def test_two_app_instances_share_sessions_in_redis(settings, database, now, make_staff, redis_url):
+def test_two_app_instances_share_sessions_in_redis(settings, database, now, make_staff, community, redis_url):
     from dataclasses import replace
 
     from sqlalchemy import func, select
