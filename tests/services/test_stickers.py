@@ -41,7 +41,7 @@ def test_a_card_holder_keeps_stickers_across_visits_and_sees_what_is_new(
     db: Session, community: Community, play_round: PlayRound, now: datetime, bundle
 ) -> None:
     child = community.resident("小明")
-    first, _ = play_round(child, [("fire-kids-lighter-found", True), ("fire-kids-alarm-beeping", False)],
+    play_round(child, [("fire-kids-lighter-found", True), ("fire-kids-alarm-beeping", False)],
                           now=now, mode=PlayMode.KIDS)
     second, _ = play_round(child, [("fire-kids-alarm-beeping", True), ("fire-kids-lighter-found", True),
                                    ("fire-lane-short-stop", True)],  # an adult question: no sticker
@@ -50,7 +50,7 @@ def test_a_card_holder_keeps_stickers_across_visits_and_sees_what_is_new(
     assert book.collected == {"fire-kids-lighter-found", "fire-kids-alarm-beeping"}
     assert book.new == {"fire-kids-alarm-beeping"}  # the lighter was already in the book
     assert book.count == 2 and book.total == len(sticker_catalogue(bundle))
-    page = dict((s.id, got) for s, got in book.page("fire"))
+    page = {s.id: got for s, got in book.page("fire")}
     assert page["fire-kids-lighter-found"] and not page["fire-kids-stop-drop-roll"]
     assert all(s.topic == "fire" for s, _ in book.page("fire"))
     other = community.resident("小红")
@@ -60,7 +60,7 @@ def test_a_card_holder_keeps_stickers_across_visits_and_sees_what_is_new(
 def test_a_guest_has_only_the_visits_stickers(
     db: Session, play_round: PlayRound, now: datetime, bundle
 ) -> None:
-    earlier, _ = play_round(None, [("home-kids-kettle", True)], now=now, mode=PlayMode.KIDS)
+    play_round(None, [("home-kids-kettle", True)], now=now, mode=PlayMode.KIDS)
     visit, _ = play_round(None, [("home-kids-socket-poke", True), ("crossing-level-1", True)],
                           now=now + timedelta(hours=1), mode=PlayMode.KIDS)
     book = sticker_book(db, bundle, play_ids=[visit.id])
