@@ -10,18 +10,21 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from games.base import GameRules, RoundSetup
+from safezone.content.kids import suits_audience
 
 Item = TypeVar("Item")
 
 
-def fits(audience: str, difficulty: int, topic: str, setup: RoundSetup) -> bool:
-    """Whether an item with this audience/difficulty/topic suits the round's player.
-
-    Kids get ``kids`` and ``all`` items; adults ``adult`` and ``all``. Difficulty is capped by
-    the setup (elders and kids get the easier items).
+def fits(item: object, setup: RoundSetup) -> bool:
+    """Whether an item suits the round's player: its topic, its audience by the core's rule
+    (safezone.content.kids.suits_audience: kids get only items made for children), and a
+    difficulty capped by the setup (elders and kids get the easier items).
     """
-    wanted = ("kids", "all") if setup.audience == "kids" else ("adult", "all")
-    return topic == setup.topic and audience in wanted and difficulty <= setup.difficulty_max
+    return (
+        getattr(item, "topic", None) == setup.topic
+        and suits_audience(item, setup.audience)
+        and getattr(item, "difficulty", 99) <= setup.difficulty_max
+    )
 
 
 def pick_round(
@@ -36,7 +39,7 @@ def pick_round(
     Items are tried in a shuffled order; an item whose rules cannot be built (``errors``, e.g. a
     record id that is too long) is skipped, so one bad file never stops the game.
     """
-    candidates = [item for item in items if fits(item.audience, item.difficulty, item.topic, setup)]  # type: ignore[attr-defined]
+    candidates = [item for item in items if fits(item, setup)]
     rng.shuffle(candidates)
     seen = set(setup.exclude_ids)
     # Items whose records the player wrote recently go last ("<item id>" or "<item id>/...").

@@ -15,6 +15,7 @@ from games.quiz.game import QuizGame
 from games.sequence.game import SequenceGame
 from games.sort.game import SortGame
 from safezone.content.bundle import ContentBundle
+from safezone.content.kids import kind_suits_kids
 
 GAME_TYPES: dict[str, type[GameType]] = {
     QuizGame.name: QuizGame,
@@ -48,10 +49,14 @@ def playable_games(bundle: ContentBundle, setup: RoundSetup) -> list[str]:
 
     Each game type is asked for a trial round (a fixed seed, nothing is recorded). A game type
     whose content cannot be played — nothing for this topic/audience, or rules that refuse the
-    content — is left out rather than offered and then failing.
+    content — is left out rather than offered and then failing. For kids, a game type whose
+    content kind is not made for non-readers (the core's ``kind_suits_kids``) is never offered.
     """
+    kind_of = {game: content_kind for content_kind, game in CONTENT_KINDS.items()}
     names = []
     for name, kind in GAME_TYPES.items():
+        if setup.audience == "kids" and not kind_suits_kids(kind_of.get(name, "")):
+            continue
         try:
             playable = kind.new_round(bundle, setup, random.Random(0)) is not None
         except (ValueError, KeyError, LookupError):

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from safezone.content.kids import suits_audience
 from safezone.models import (
     AgeGroup,
     Building,
@@ -157,9 +158,9 @@ def _question_pools(
     if content_bundle is not None:
         for question in content_bundle.questions.values():
             item = DemoQuestion(question.id, question.topic, int(question.difficulty))
-            if question.audience in ("adult", "all"):
+            if suits_audience(question, "adult"):
                 adult[question.topic].append(item)
-            if question.audience in ("kids", "all"):
+            if suits_audience(question, "kids"):  # the kiosk's own rule for kids' rounds
                 kids[question.topic].append(item)
     builtin_adult = [q for q in BUILTIN_QUESTIONS if not q.kids]
     builtin_kids = [q for q in BUILTIN_QUESTIONS if q.kids]

@@ -48,6 +48,8 @@ from typing import Any
 import yaml
 from PIL import Image, ImageDraw, ImageFilter
 
+from safezone.content.kids import TRUEFALSE_PICTURES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # libyaml when PyYAML has it: the content folder is large and the pure-Python parser slow.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -101,6 +103,22 @@ TOPIC_PICTOGRAMS: dict[str, Pictogram] = {
     "traffic": Pictogram("1f6a6", "1f6b8"),  # traffic light + children crossing
     "cyber": Pictogram("1f4f1", "1f512"),  # mobile phone + lock
 }
+
+#: The kids' guide: a Twemoji panda (1f43c) in a few poses, each with a prop in a thought bubble
+#: that says what the guide is doing. pose -> (prop emoji, tilt in degrees, lift as a share of
+#: the size). Same panda, same place, same bubble on every screen: only the prop and the tilt move.
+GUIDE_CHARACTER = "1f43c"
+GUIDE_SIZE = 512
+GUIDE_POSES: dict[str, tuple[str, float, float]] = {
+    "hello": ("1f44b", 0.0, 0.0),  # waving hand: greeting on the kids' start screen
+    "listen": ("1f50a", 0.0, 0.0),  # speaker: while a prompt is read aloud
+    "point": ("1f447", 0.0, 0.0),  # pointing down: "tap a picture"
+    "think": ("1f4a1", -6.0, 0.0),  # light bulb: the spoken why after an answer, or a hint
+    "cheer": ("1f389", 8.0, 0.04),  # party popper, a little hop: a right answer, a level done
+    "oops": ("1f917", -8.0, 0.0),  # hugging face: "not quite — that's all right"
+    "sticker": ("1f31f", 0.0, 0.02),  # glowing star: a new sticker for the book
+}
+GUIDE_ACCENT: Colour = (10, 82, 92)  # the kiosk's teal
 
 #: Badge emoji by badge id; a badge not listed here falls back to :func:`badge_emoji` rules.
 BADGE_EMOJI: dict[str, str] = {
@@ -178,6 +196,9 @@ def scan_content(content_root: Path) -> ContentImages:
             for badge in data.get("badges") or []:
                 if isinstance(badge, dict) and isinstance(badge.get("id"), str):
                     found.badges.append(badge)
+    # Pictures the core itself names (kids' truefalse answers ⭕ / ❌), as if content used them.
+    for reference in TRUEFALSE_PICTURES:
+        found.references.setdefault(reference, []).append("safezone/content/kids.py")
     return found
 
 
@@ -302,6 +323,37 @@ def topic_pictogram(topic: str, twemoji: Twemoji, size: int = TOPIC_SIZE) -> Ima
     if spec.companion is not None:
         bx, by, br = (v * size for v in bubble)
         _paste_centre(canvas, twemoji.render(spec.companion, round(br * 1.2)), bx, by)
+    return canvas
+
+
+def guide_pose(pose: str, twemoji: Twemoji, size: int = GUIDE_SIZE) -> Image.Image:
+    """The guide in ``pose``: the panda low left, tilted and lifted by the pose, and the pose's prop
+    in a white thought bubble with a teal ring at the upper right (two small dots lead to it),
+    drawn over the panda so no pose hides it."""
+    prop, tilt, lift = GUIDE_POSES[pose]
+    big = size * SUPERSAMPLE
+    # A soft ground shadow under the panda, the same in every pose (the hop leaves it behind).
+    ground = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    ImageDraw.Draw(ground).ellipse(
+        (big * 0.12, big * 0.87, big * 0.6, big * 0.96), fill=(*SHADOW, 60)
+    )
+    canvas = ground.filter(ImageFilter.GaussianBlur(big * 0.015)).resize(
+        (size, size), Image.Resampling.LANCZOS
+    )
+    panda = twemoji.render(GUIDE_CHARACTER, round(size * 0.56))
+    if tilt:
+        panda = panda.rotate(tilt, resample=Image.Resampling.BICUBIC, expand=True)
+    _paste_centre(canvas, panda, size * 0.36, size * (0.63 - lift))
+    bubble = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(bubble)
+    bx, by, br = big * 0.77, big * 0.22, big * 0.19
+    for cx, cy, r in ((0.6, 0.45, 0.026), (0.655, 0.385, 0.038)):
+        _circle(draw, big * cx, big * cy, big * r, (*GUIDE_ACCENT, 255))
+    _circle(draw, bx, by + big * 0.01, br, (*SHADOW, 60))
+    _circle(draw, bx, by, br, (*GUIDE_ACCENT, 255))
+    _circle(draw, bx, by, br * 0.88, (*CARD, 255))
+    canvas.alpha_composite(bubble.resize((size, size), Image.Resampling.LANCZOS))
+    _paste_centre(canvas, twemoji.render(prop, round(size * 0.2)), size * 0.77, size * 0.22)
     return canvas
 
 
@@ -447,6 +499,7 @@ def build(twemoji: Twemoji, content_root: Path, images_root: Path) -> BuildRepor
         if isinstance(icon, str) and icon.startswith("images/badges/") and icon.endswith(".png"):
             badge_paths[icon] = badge
     topic_paths = {f"images/topics/{topic}.png": topic for topic in TOPIC_PICTOGRAMS}
+    guide_paths = {f"images/guide/{pose}.png": pose for pose in GUIDE_POSES}
     for reference, files in sorted(found.references.items()):
         match = EMOJI_REF.match(reference)
         if match:
@@ -455,7 +508,7 @@ def build(twemoji: Twemoji, content_root: Path, images_root: Path) -> BuildRepor
             else:
                 wanted_emoji[reference] = match.group(1)
         elif not _made_here_or_present(
-            reference, badge_paths, topic_paths, images_root=images_root
+            reference, badge_paths, topic_paths, guide_paths, images_root=images_root
         ):
             report.problems.append(
                 f"{reference}: not made by this script and missing (used in {', '.join(files)})"
@@ -477,9 +530,17 @@ def build(twemoji: Twemoji, content_root: Path, images_root: Path) -> BuildRepor
             path, write_if_changed(path, png_bytes(badge_medal(badge, twemoji))), images_root
         )
 
+    for reference, pose in sorted(guide_paths.items()):
+        path = images_root.parent / reference
+        report.record(
+            path, write_if_changed(path, png_bytes(guide_pose(pose, twemoji))), images_root
+        )
+
     # Folders this script owns hold exactly what content needs: stale pictures are removed.
-    keep = {images_root.parent / p for p in (*wanted_emoji, *topic_paths, *badge_paths)}
-    for folder in ("emoji", "topics", "badges"):
+    keep = {
+        images_root.parent / p for p in (*wanted_emoji, *topic_paths, *badge_paths, *guide_paths)
+    }
+    for folder in ("emoji", "topics", "badges", "guide"):
         for path in sorted((images_root / folder).glob("*.png")):
             if path not in keep:
                 path.unlink()

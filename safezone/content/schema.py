@@ -218,7 +218,15 @@ class Question(_Strict):
     image: Image | None = None
     #: Spoken prompt for children who cannot read yet.
     audio: Audio | None = None
+    #: The one-sentence "why" said to a child after answering (not the adult explanation). An
+    #: ``audience: all`` question that carries it is also drawn in kids' rounds
+    #: (safezone/content/kids.py).
+    kids_why: Text | None = None
     tags: list[Slug] = Field(default_factory=list)
+
+    #: Quizzes suit kids' mode: every kids' item has a picture per option and speaks its prompt,
+    #: options and why (tests/content/test_kids_bank.py holds the whole bank to that).
+    KIDS_READY: ClassVar[bool] = True
 
     @model_validator(mode="before")
     @classmethod
@@ -277,6 +285,12 @@ class Question(_Strict):
 
     @model_validator(mode="after")
     def _answer_fits_type(self) -> Question:
+        if self.kids_why is not None and self.audience == "adult":
+            raise PydanticCustomError(
+                "kids_why_adult",
+                "'kids_why' is for questions children are asked: set 'audience: kids' or 'all', "
+                "or remove it",
+            )
         if self.type == "truefalse" and self.answer is None:
             raise PydanticCustomError(
                 "tf_answer", "a truefalse question needs 'answer: true' or 'answer: false'"
@@ -432,6 +446,9 @@ class Hazard(_Strict):
 class HazardScene(_Strict):
     """``kind: hazard_scene`` — find every hazard in a picture."""
 
+    #: Not in kids' mode yet: hazard names and explanations are text only, nothing is spoken.
+    KIDS_READY: ClassVar[bool] = False
+
     kind: Literal["hazard_scene"]
     id: Slug
     topic: Topic
@@ -474,6 +491,9 @@ class SortItem(_Strict):
 class SortSet(_Strict):
     """``kind: sort_set`` — sort cards into safe and danger."""
 
+    #: Not in kids' mode yet: the cards' words and verdicts are text only, nothing is spoken.
+    KIDS_READY: ClassVar[bool] = False
+
     kind: Literal["sort_set"]
     id: Slug
     topic: Topic
@@ -513,6 +533,9 @@ class Step(_Strict):
 
 class Sequence(_Strict):
     """``kind: sequence`` — put the steps in the right order (the file's order)."""
+
+    #: Never in kids' mode: ordering 3-8 written steps needs reading and working memory.
+    KIDS_READY: ClassVar[bool] = False
 
     kind: Literal["sequence"]
     id: Slug
@@ -562,6 +585,9 @@ class CrossingPrompts(_Strict):
 
 class CrossingLevel(_Strict):
     """``kind: crossing_level`` — a kids' level: cross the road on green, safely."""
+
+    #: Made for kids: every line is spoken (sounds/crossing/), the play itself has no words.
+    KIDS_READY: ClassVar[bool] = True
 
     kind: Literal["crossing_level"]
     id: Slug

@@ -6,6 +6,7 @@ import random
 from collections.abc import Collection
 
 from safezone.content.bundle import ContentBundle
+from safezone.content.kids import suits_audience
 from safezone.content.schema import AUDIENCES, Audience, Question
 from safezone.topics import TOPICS, Topic
 
@@ -22,8 +23,9 @@ def select_questions(
 ) -> list[Question]:
     """Pick up to ``count`` questions of ``topic`` for ``audience``, in a random order.
 
-    Questions for audience ``all`` suit both adults and kids; asking for ``all`` matches every
-    question. ``exclude_ids`` are questions the player has already seen: unseen ones are
+    Adults get ``adult`` and ``all`` questions; kids get ``kids`` questions and the ``all`` ones
+    adapted for children (with a ``kids_why``: safezone/content/kids.py); asking for ``all``
+    matches every question. ``exclude_ids`` are questions the player has already seen: unseen ones are
     preferred, and seen ones fill the round only when there are not enough unseen. The result is
     shorter than ``count`` only when the bank itself is too small. Deterministic for a seeded
     ``rng``. ``disabled_ids`` (switched off by staff) are never asked.
@@ -43,7 +45,7 @@ def select_questions(
             for q in bundle.questions_by_topic.get(topic, [])
             if q.difficulty <= difficulty_max
             and q.id not in disabled
-            and (audience == "all" or q.audience in (audience, "all"))
+            and suits_audience(q, audience)
         ),
         key=lambda q: q.id,
     )

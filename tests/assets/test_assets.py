@@ -180,7 +180,9 @@ def test_every_kids_question_has_a_spoken_prompt(build_sounds: ModuleType, mixer
         path = ASSETS_ROOT / item.path
         assert path.is_file(), f"{item.path} ({item.origin}) is missing: run tools/build_sounds.py"
         assert path.read_bytes()[:4] == b"OggS"
-        assert mixer.Sound(str(path)).get_length() > 0.5, f"{item.path} is (nearly) silent"
+        # A one-word answer (对, 好) is short; a sentence is longer than half a second.
+        shortest = 0.3 if item.path.startswith("sounds/options/") else 0.5
+        assert mixer.Sound(str(path)).get_length() > shortest, f"{item.path} is (nearly) silent"
 
 
 def test_every_crossing_level_prompt_is_spoken(build_sounds: ModuleType) -> None:
@@ -209,3 +211,23 @@ def test_sounds_readme_names_licence_and_rebuild() -> None:
     readme = (SOUNDS / "README.md").read_text(encoding="utf-8")
     for needed in ("espeak-ng", "sox", "GPL", "tools/build_sounds.py", "<question-id>.<lang>.ogg"):
         assert needed in readme, needed
+
+
+# ---------------------------------------------------------------------------------------------
+# The kids' guide
+
+
+def test_the_guide_has_every_pose_drawn_the_same_way(build_art: ModuleType) -> None:
+    poses = sorted(build_art.GUIDE_POSES)
+    assert {"hello", "listen", "cheer", "oops", "think"} <= set(poses)
+    bubbles = set()
+    for pose in poses:
+        path = IMAGES / "guide" / f"{pose}.png"
+        check_png(path, 512)
+        with Image.open(path) as image:
+            # The teal ring of the thought bubble sits at the same place in every pose.
+            bubbles.add(image.getpixel((round(512 * 0.77), round(512 * 0.22 - 512 * 0.18)))[:3])
+            assert image.getpixel((2, 2))[3] == 0  # transparent around the character
+    assert bubbles == {build_art.GUIDE_ACCENT}
+    readme = (IMAGES / "guide" / "README.md").read_text(encoding="utf-8")
+    assert "CC-BY 4.0" in readme and "tools/build_art.py" in readme

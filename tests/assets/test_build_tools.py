@@ -20,6 +20,11 @@ def fast_drawing(build_art: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(build_art, "SUPERSAMPLE", 1)
 
 
+#: What the build always draws besides content: topics, ⭕ / ❌, the guide and its props.
+ALWAYS = {"1f525", "1f9ef", "1f3e0", "1f511", "1f6a6", "1f6b8", "1f4f1", "1f512", "274c", "2b55",
+          "1f43c", "1f44b", "1f50a", "1f447", "1f4a1", "1f389", "1f917", "1f31f"}
+
+
 class FakeTwemoji:
     """Renders every known emoji as a solid square, so composition is testable without resvg."""
 
@@ -58,6 +63,9 @@ KIDS_BANK = """\
           - {text: 好, image: images/emoji/1f469.png, correct: true}
           - {text: 不, image: images/emoji/1f525.png, correct: false}
         # image: images/emoji/1f9ef.png   a comment is not a reference
+        explanation: 因为
+        source: 来源
+        kids_why: {zh: 119 叫消防员。, en: 119 calls firefighters.}
       - id: fire-kids-b
         type: truefalse
         audience: kids
@@ -65,6 +73,8 @@ KIDS_BANK = """\
         prompt: 火柴不是玩具。
         image: images/emoji/1f525.png
         answer: true
+        explanation: 因为
+        source: 来源
       - id: fire-adult-c
         type: truefalse
         audience: adult
@@ -93,6 +103,9 @@ def test_scan_finds_parsed_references_and_badges(build_art: ModuleType, tmp_path
     assert found.references == {
         "images/emoji/1f469.png": ["questions/fire-kids.yml"],
         "images/emoji/1f525.png": ["questions/fire-kids.yml", "questions/fire-kids.yml"],
+        # ⭕ / ❌, the answers of kids' truefalse questions, named by the core itself.
+        "images/emoji/274c.png": ["safezone/content/kids.py"],
+        "images/emoji/2b55.png": ["safezone/content/kids.py"],
     }
     assert [badge["id"] for badge in found.badges] == ["badge-x"]
     assert found.problems == []
@@ -146,17 +159,16 @@ def test_build_writes_once_prunes_stale_and_reports_unknown(
     stale = images / "emoji" / "1f600.png"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
-    twemoji = FakeTwemoji(
-        {"1f469", "1f525", "1f9ef", "1f3e0", "1f511", "1f6a6", "1f6b8", "1f4f1", "1f512"}
-    )
+    twemoji = FakeTwemoji({"1f469", *ALWAYS})
 
     first = build_art.build(twemoji, content, images)
-    assert sorted(p.name for p in (images / "emoji").iterdir()) == ["1f469.png", "1f525.png"]
+    assert sorted(p.name for p in (images / "emoji").iterdir()) == [
+        "1f469.png", "1f525.png", "274c.png", "2b55.png"]
     assert first.removed == ["emoji/1f600.png"]
     assert first.problems == [
         "images/scenes/missing.png: not made by this script and missing (used in scenes/s.yml)"
     ]
-    assert len(first.written) == 2 + 4 + 1  # emoji, topics, licence
+    assert len(first.written) == 4 + 4 + len(build_art.GUIDE_POSES) + 1  # emoji, topics, guide, licence
     second = build_art.build(twemoji, content, images)
     assert second.written == [] and second.removed == []
     assert second.unchanged == len(first.written)
@@ -164,7 +176,7 @@ def test_build_writes_once_prunes_stale_and_reports_unknown(
 
 def test_unknown_emoji_is_a_problem(build_art: ModuleType, tmp_path: Path) -> None:
     write(tmp_path / "content", "questions/q.yml", KIDS_BANK.replace("1f469", "1f4ff"))
-    twemoji = FakeTwemoji({"1f525", "1f9ef", "1f3e0", "1f511", "1f6a6", "1f6b8", "1f4f1", "1f512"})
+    twemoji = FakeTwemoji(ALWAYS)
     report = build_art.build(twemoji, tmp_path / "content", tmp_path / "images")
     assert report.problems == ["images/emoji/1f4ff.png: no such Twemoji (used in questions/q.yml)"]
     assert not (tmp_path / "images" / "emoji" / "1f4ff.png").exists()
@@ -227,7 +239,15 @@ def test_kids_speech_covers_kids_questions_and_crossing(
     assert by_path == {
         "sounds/prompts/fire-kids-a.zh.ogg": "着火了打 幺幺九 吗？",
         "sounds/prompts/fire-kids-a.en.ogg": "Do you call one one nine?",
+        "sounds/options/fire-kids-a.1.zh.ogg": "好",
+        "sounds/options/fire-kids-a.2.zh.ogg": "不",
+        "sounds/options/fire-kids-a.1.en.ogg": "好",  # no English: the answer is said in Chinese
+        "sounds/options/fire-kids-a.2.en.ogg": "不",
+        "sounds/why/fire-kids-a.zh.ogg": "幺幺九 叫消防员。",
+        "sounds/why/fire-kids-a.en.ogg": "one one nine calls firefighters.",
         "sounds/prompts/fire-kids-b.zh.ogg": "火柴不是玩具。对不对？",
+        "sounds/options/true.zh.ogg": "对",
+        "sounds/options/false.zh.ogg": "错",
         "sounds/crossing/crossing-level-1.intro.zh.ogg": "看信号灯",
         "sounds/crossing/crossing-level-1.intro.en.ogg": "Look at the light",
         "sounds/crossing/intro.ogg": "看信号灯",
@@ -240,7 +260,7 @@ def test_kids_speech_reports_a_broken_file(build_sounds: ModuleType, tmp_path: P
     write(tmp_path, "questions/bad.yml", "kind: [\n")
     speech, problems = build_sounds.kids_speech(tmp_path)
     assert [p.split(":")[0] for p in problems] == ["content/questions/bad.yml"]
-    assert len(speech) == 3
+    assert len(speech) == 11
 
 
 def test_feedback_tones_are_gentle(build_sounds: ModuleType) -> None:
@@ -252,3 +272,30 @@ def test_feedback_tones_are_gentle(build_sounds: ModuleType) -> None:
     assert wrong_gain <= -6  # and quiet
     for notes, gain in build_sounds.FEEDBACK.values():
         assert gain < 0 and all(note.length <= 1.0 for note in notes)
+
+
+def test_chinese_speech_says_latin_words_in_chinese(build_sounds: ModuleType) -> None:
+    # The neural voice reads no Latin letters: "App" would silently go missing.
+    assert build_sounds.spoken_text("有的App会偷信息", "zh") == "有的应用会偷信息"
+    assert build_sounds.spoken_text("好玩的 App，不用问", "zh") == "好玩的应用，不用问"
+    assert build_sounds.spoken_text("Happy", "zh") == "Happy"  # only the whole word
+    assert build_sounds.spoken_text("an App", "en") == "an App"
+
+
+def test_a_file_is_remade_when_its_text_or_recipe_changes_not_its_voice(
+    build_sounds: ModuleType,
+) -> None:
+    class Neural:
+        name = "neural-x"
+
+    item = build_sounds.Speech("sounds/why/q.zh.ogg", "zh", "火会伤人。", "content/q.yml")
+    entry = {"kind": "speech", "lang": "zh", "text": item.text,
+             "recipe": build_sounds._speech_recipe(item, Neural())}
+    assert "neural-x" in entry["recipe"] and "cmn-latn-pinyin" in entry["recipe"]
+    # The voice that actually spoke (neural, or espeak-ng for a line it could not read) is a
+    # result: recording it must not make the next build re-make the file.
+    assert build_sounds._same_job({**entry, "voice": "espeak-ng (fallback)"}, entry)
+    assert not build_sounds._same_job({**entry, "text": "旧的"}, entry)
+    assert not build_sounds._same_job(None, entry)
+    english = build_sounds.Speech("sounds/why/q.en.ogg", "en", "Fire hurts.", "content/q.yml")
+    assert build_sounds._speech_recipe(english, Neural()).startswith("v2 espeak-ng -v en")

@@ -16,6 +16,7 @@ def make_question(
     audience: str = "all",
     difficulty: int = 1,
     qtype: str = "truefalse",
+    kids_why: str | None = None,
 ) -> Question:
     options = []
     if qtype != "truefalse":
@@ -34,6 +35,7 @@ def make_question(
             "answer": True if qtype == "truefalse" else None,
             "explanation": "解释",
             "source": "来源",
+            **({"kids_why": kids_why} if kids_why else {}),
         }
     )
 
@@ -42,11 +44,13 @@ def make_question(
 def bundle() -> ContentBundle:
     bundle = ContentBundle()
     for q in [
-        *(make_question(f"all-{i}") for i in range(4)),
+        # ``all`` questions adapted for children (a kids_why); all-plain is not.
+        *(make_question(f"all-{i}", kids_why="因为") for i in range(4)),
+        make_question("all-plain"),
         *(make_question(f"adult-{i}", audience="adult") for i in range(3)),
         *(make_question(f"kids-{i}", audience="kids") for i in range(3)),
         make_question("hard", audience="adult", difficulty=3),
-        make_question("home-1", topic="home"),
+        make_question("home-1", topic="home", kids_why="因为"),
     ]:
         bundle.add_question(q)
     return bundle
@@ -69,11 +73,13 @@ def test_deterministic_for_a_seed(bundle) -> None:
 
 def test_audience_all_matches_adults_and_kids(bundle) -> None:
     kids = set(ids(select_questions(bundle, "fire", "kids", 3, 20, random.Random(1))))
+    # all-plain is for everyone but not adapted for children (no kids_why): never in kids' rounds.
     assert kids == {f"all-{i}" for i in range(4)} | {f"kids-{i}" for i in range(3)}
     adults = set(ids(select_questions(bundle, "fire", "adult", 3, 20, random.Random(1))))
-    assert adults == {f"all-{i}" for i in range(4)} | {f"adult-{i}" for i in range(3)} | {"hard"}
+    assert adults == {f"all-{i}" for i in range(4)} | {f"adult-{i}" for i in range(3)} | {
+        "hard", "all-plain"}
     everyone = select_questions(bundle, "fire", "all", 3, 20, random.Random(1))
-    assert len(everyone) == 11
+    assert len(everyone) == 12
 
 
 def test_difficulty_and_topic_filter(bundle) -> None:
@@ -115,7 +121,7 @@ def test_summary_line(bundle) -> None:
     bundle.add_question(make_question("m-1", topic="cyber", qtype="multiple"))
     bundle.add_question(make_question("s-1", topic="traffic", qtype="single"))
     assert summary(bundle) == (
-        "content ok: 14 questions (fire 11, home 1, traffic 1, cyber 1; "
-        "single 1, multiple 1, truefalse 12), 0 hazard scenes, 0 sort sets, 0 sequences, "
+        "content ok: 15 questions (fire 12, home 1, traffic 1, cyber 1; "
+        "single 1, multiple 1, truefalse 13), 0 hazard scenes, 0 sort sets, 0 sequences, "
         "0 crossing levels, 0 tips, 0 badges"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import string
+from types import SimpleNamespace
 
 from games import texts
 from games.base import RoundSetup
@@ -16,12 +17,19 @@ def _setup(audience: str, topic: str = "fire") -> RoundSetup:
     return RoundSetup(topic=topic, audience=audience, difficulty_max=2, count=5)
 
 
+def _item(audience: str, difficulty: int, topic: str) -> SimpleNamespace:
+    return SimpleNamespace(audience=audience, difficulty=difficulty, topic=topic)
+
+
 def test_audience_topic_and_difficulty_filter() -> None:
-    assert fits("all", 1, "fire", _setup("kids")) and fits("kids", 2, "fire", _setup("kids"))
-    assert not fits("adult", 1, "fire", _setup("kids"))
-    assert not fits("kids", 1, "fire", _setup("adult"))
-    assert not fits("all", 3, "fire", _setup("adult"))  # harder than the setup allows
-    assert not fits("all", 1, "home", _setup("adult"))
+    assert fits(_item("kids", 2, "fire"), _setup("kids"))
+    # An item for everyone is not made for a child: kids' rounds leave it out (issue 12).
+    assert not fits(_item("all", 1, "fire"), _setup("kids"))
+    assert fits(_item("all", 1, "fire"), _setup("adult"))
+    assert not fits(_item("adult", 1, "fire"), _setup("kids"))
+    assert not fits(_item("kids", 1, "fire"), _setup("adult"))
+    assert not fits(_item("all", 3, "fire"), _setup("adult"))  # harder than the setup allows
+    assert not fits(_item("all", 1, "home"), _setup("adult"))
 
 
 def test_every_content_kind_maps_to_a_registered_game() -> None:
@@ -51,7 +59,7 @@ def test_new_round_is_deterministic_for_a_seed(tmp_path) -> None:
         + "source: 测试\n", encoding="utf-8")
     bundle = load_content(tmp_path).bundle
     sort = GAME_TYPES["sort"]
-    first = sort.new_round(bundle, _setup("kids"), random.Random(9))
-    second = sort.new_round(bundle, _setup("kids"), random.Random(9))
+    first = sort.new_round(bundle, _setup("adult"), random.Random(9))
+    second = sort.new_round(bundle, _setup("adult"), random.Random(9))
     assert [i.id for i in first.order] == [i.id for i in second.order]
     assert sort.new_round(bundle, _setup("adult", topic="home"), random.Random(9)) is None
