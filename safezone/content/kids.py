@@ -17,8 +17,9 @@ Pure data: no pygame, no files are opened here (callers check that the paths exi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from safezone.content.bundle import ContentBundle
 from safezone.content.schema import LIST_KINDS, SINGLE_KINDS, Question, Text
@@ -70,14 +71,15 @@ def kind_suits_kids(kind: str) -> bool:
     return bool(getattr(model, "KIDS_READY", False))
 
 
-def _items_of_kind(bundle: ContentBundle, kind: str) -> Iterable[object]:
-    return {
+def _items_of_kind(bundle: ContentBundle, kind: str) -> Iterable[Any]:
+    kinds: dict[str, Mapping[str, Any]] = {
         "questions": bundle.questions,
         "hazard_scene": bundle.hazard_scenes,
         "sort_set": bundle.sort_sets,
         "sequence": bundle.sequences,
         "crossing_level": bundle.crossing_levels,
-    }.get(kind, {}).values()
+    }
+    return kinds.get(kind, {}).values()
 
 
 def kids_kinds(bundle: ContentBundle, topic: str | None = None) -> list[str]:

@@ -223,7 +223,7 @@ def plan_import(
     }
     # The stable key of a resident is flat + full name (README: re-importing the master file).
     registered: dict[tuple[int, str], _Registered] = {
-        (row.household_id, row.full_name): _Registered(*row)
+        (row.household_id, row.full_name): _Registered(*row)  # type: ignore[arg-type]  # full_name IS NOT NULL below
         for row in session.execute(
             select(Resident.household_id, Resident.full_name, Resident.id, Resident.nickname,
                    Resident.age_group, Resident.birth_year, Resident.phone, Resident.consent)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import delete, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
+from safezone.db.base import table_of
 from safezone.models import (
     GUEST_BUILDING,
     Building,
@@ -61,7 +62,7 @@ def touch(session: Session, household_id: int, building_id: int, kind: str, at: 
     kiosk plays are counted by :func:`safezone.services.rollups.apply_sessions`)."""
     if kind not in KINDS[1:]:
         raise ValueError(f"unknown touchpoint kind {kind!r}")
-    _upsert(session, HouseholdTouch.__table__,
+    _upsert(session, table_of(HouseholdTouch),
             [{"household_id": household_id, "kind": kind, "building_id": building_id,
               "first_at": at, "last_at": at, "count": 1}],
             keys=("household_id", "kind"), add=("count",), least=("first_at",),
@@ -177,7 +178,7 @@ def reached_by_building(session: Session, kinds: Iterable[str] = KINDS) -> tuple
         dict[int, int], dict[tuple[int, str], int]]:
     """Households reached per building by any of ``kinds``, and per (building, kind)."""
     rows = touch_rows(kinds)
-    any_kind = dict(session.execute(
+    any_kind: dict[int, int] = dict(session.execute(
         select(rows.c.building_id, func.count(func.distinct(rows.c.household_id)))
         .group_by(rows.c.building_id)).all())
     per_kind = {(b, k): n for b, k, n in session.execute(

@@ -64,7 +64,7 @@ def process_photo(data: bytes) -> ProcessedPhoto:
         with warnings.catch_warnings():
             # Pillow warns (then raises) on huge images; we check the size ourselves first.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             kind = image.format
             if kind not in PHOTO_FORMATS:
                 raise RecordError("只能上传 JPEG、PNG 或 WebP 格式的照片",

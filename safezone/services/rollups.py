@@ -434,7 +434,7 @@ def apply_sessions(session: Session, plays: Iterable[PlaySession | SessionFacts]
         row[1], row[2], row[3] = min(row[1], first), max(row[2], last), row[3] + sessions
     _upsert(
         session,
-        HouseholdTouch.__table__,
+        table_of(HouseholdTouch),
         [{"household_id": h, "kind": "kiosk", "building_id": b, "first_at": f, "last_at": la,
           "count": n} for h, (b, f, la, n) in sorted(households.items())],
         keys=("household_id", "kind"),

@@ -84,7 +84,7 @@ def sticker_catalogue(bundle: ContentBundle) -> tuple[Sticker, ...]:
         for level in bundle.crossing_levels.values()
         if for_kids(level)
     ]
-    order = {topic: n for n, topic in enumerate(TOPICS)}
+    order: dict[str, int] = {topic: n for n, topic in enumerate(TOPICS)}
     return tuple(sorted(stickers, key=lambda s: order.get(s.topic, len(order))))
 
 

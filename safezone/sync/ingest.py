@@ -604,13 +604,14 @@ def _award_plays(session: Session, ids: set[UUID], *, now: datetime) -> int:
             select(PlaySession)
             .where(PlaySession.id.in_(chunk), PlaySession.resident_id.is_not(None))
             .options(selectinload(PlaySession.answers))))
-    plays.sort(key=lambda p: (p.finished_at, p.started_at, p.id))
     credited = 0
-    for play in plays:
-        if play.finished_at < now - MAX_POINTS_AGE:
+    finished = [(play.finished_at, play) for play in plays if play.finished_at is not None]
+    finished.sort(key=lambda item: (item[0], item[1].started_at, item[1].id))
+    for finished_at, play in finished:
+        if finished_at < now - MAX_POINTS_AGE:
             play.points_awarded = 0
             continue
-        award = points.award_play(session, play, now=play.finished_at)
+        award = points.award_play(session, play, now=finished_at)
         play.points_awarded = award.awarded
         credited += award.awarded
         session.flush()  # the next play's daily sum sees this entry
