@@ -52,6 +52,10 @@ def write_private(path: Path, data: bytes) -> None:
 
 def restrict(path: Path, mode: int = FILE_MODE) -> None:
     """chmod ``path`` to ``mode`` when we own it (someone else's file is left to its owner)."""
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is None:
+        # Windows (all-in-one kiosk PCs): no POSIX modes; the data folder's ACL is the OS's job.
+        return
     with contextlib.suppress(PermissionError, FileNotFoundError):
-        if path.stat().st_uid == os.geteuid():
+        if path.stat().st_uid == geteuid():
             os.chmod(path, mode)
