@@ -11,6 +11,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 from uuid import UUID
@@ -258,8 +259,10 @@ def push(session: Session, kiosk: Kiosk) -> Response:
     """Store a batch of the kiosk's records (all or nothing, idempotent by id)."""
     batch = _json_body(PushBatch, MAX_PUSH_BYTES)
     badges = set(content_bank.bundle().badges)
+    # The same check-in window as the web form (settings: checkin_opens_minutes).
+    opens_before = timedelta(minutes=state().settings.checkin_opens_minutes)
     result = ingest.ingest_batch(session, kiosk, batch, now=now(),
-                                 known_badges=badges or None)
+                                 known_badges=badges or None, checkin_opens_before=opens_before)
     return _ok(result)
 
 

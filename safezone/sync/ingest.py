@@ -396,7 +396,8 @@ def _record_times(batch: PushBatch) -> Iterator[tuple[str, Any, datetime]]:
 
 
 def _refuse_bad_content(session: Session, batch: PushBatch, me: UUID, plan: _Plan, *,
-                        now: datetime, known_badges: frozenset[str] | None) -> None:
+                        now: datetime, known_badges: frozenset[str] | None,
+                        checkin_opens_before: timedelta) -> None:
     """The rules a record must meet beyond its schema, refused with 422 (and parked by the
     kiosk with the reason): times not ahead of the server's clock; known badge ids; check-ins
     the core check-in rule allows (event status, check-in window); and ledger rows that name
@@ -423,7 +424,8 @@ def _refuse_bad_content(session: Session, batch: PushBatch, me: UUID, plan: _Pla
         if checkin.id in plan.existing_checkins:
             continue
         try:
-            roadshow_rules.ensure_checkin_open(events[checkin.event_id], checkin.checked_in_at)
+            roadshow_rules.ensure_checkin_open(events[checkin.event_id], checkin.checked_in_at,
+                                               checkin_opens_before)
         except roadshow_rules.RoadshowError as exc:
             refuse("checkins", checkin.id, exc.message("en"))
 
@@ -475,7 +477,9 @@ def _counts(total: int, new: int, existing: int) -> KindCounts:
 
 
 def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datetime,
-                 known_badges: Iterable[str] | None = None) -> PushResult:
+                 known_badges: Iterable[str] | None = None,
+                 checkin_opens_before: timedelta = roadshow_rules.DEFAULT_CHECKIN_OPENS_BEFORE,
+                 ) -> PushResult:
     """Store ``batch`` sent by ``kiosk`` (flushed in the caller's transaction, not committed).
 
     Raises :class:`IngestError` before writing anything when the batch is not acceptable.
@@ -490,7 +494,8 @@ def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datet
     plan = _check(session, batch, me)
     _refuse_changed_ids(session, batch, me)
     _refuse_bad_content(session, batch, me, plan, now=now,
-                        known_badges=frozenset(known_badges) if known_badges is not None else None)
+                        known_badges=frozenset(known_badges) if known_badges is not None else None,
+                        checkin_opens_before=checkin_opens_before)
 
     new_sessions = _insert_new(session, table_of(PlaySession), [
         {"id": s.id, "kiosk_id": me, "resident_id": s.resident_id, "mode": s.mode,
@@ -522,7 +527,7 @@ def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datet
          "chosen": a.chosen, "response_ms": a.response_ms, "answered_at": a.answered_at}
         for a in batch.answers
     ])
-    new_checkins = _store_checkins(session, batch, me, plan)
+    new_checkins = _store_checkins(session, batch, me, plan, checkin_opens_before)
     new_badges = _insert_new(session, table_of(BadgeAward), [
         {"id": b.id, "resident_id": b.resident_id, "badge_id": b.badge_id,
          "session_id": b.session_id, "awarded_at": b.awarded_at}
@@ -562,7 +567,8 @@ def ingest_batch(session: Session, kiosk: Kiosk, batch: PushBatch, *, now: datet
     return result
 
 
-def _store_checkins(session: Session, batch: PushBatch, me: UUID, plan: _Plan) -> set[UUID]:
+def _store_checkins(session: Session, batch: PushBatch, me: UUID, plan: _Plan,
+                    checkin_opens_before: timedelta) -> set[UUID]:
     """Store the batch's new check-ins through the core check-in (the web form's rules and
     the event's own ``checkin_points``), keeping the kiosk's ids. A resident already checked
     in at that event (on another kiosk, or by staff) keeps the first check-in and its points;
@@ -579,7 +585,8 @@ def _store_checkins(session: Session, batch: PushBatch, me: UUID, plan: _Plan) -
         try:
             roadshow_rules.check_in(session, events[c.event_id], residents[c.resident_id],
                                     method=c.method, now=c.checked_in_at, kiosk_id=me,
-                                    actor_label=f"kiosk:{me}", checkin_id=c.id)
+                                    actor_label=f"kiosk:{me}", checkin_id=c.id,
+                                    opens_before=checkin_opens_before)
         except roadshow_rules.AlreadyCheckedIn:
             continue
         except roadshow_rules.RoadshowError as exc:  # checked before; a race with a cancel
